@@ -1,0 +1,124 @@
+"""Benchmark: ingest throughput and ``ask`` latency on this machine, one warm process.
+
+    python bench/bench.py --corpus corpus --copies 40
+
+Speed is reported as measured numbers and ratios from this one run (never asserted in tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ingest import ingest  # noqa: E402
+from ingest.readers import read_paths  # noqa: E402
+from retrieval import ask, ask_batch, get_engine  # noqa: E402
+from retrieval.embedders import get_embedder  # noqa: E402
+from tests.test_answers import ANSWERABLE, OFF_TOPIC  # noqa: E402
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--corpus", default="corpus")
+    ap.add_argument("--copies", type=int, default=40, help="copies of the corpus to ingest")
+    ap.add_argument("--rounds", type=int, default=3, help="passes over the questions for latency")
+    args = ap.parse_args()
+
+    embedder = get_embedder("minilm")  # load once, outside every timing
+    tokenizer = embedder.tokenizer  # type: ignore[attr-defined]
+    articles = read_paths([args.corpus])
+    with tempfile.TemporaryDirectory() as tmp:
+        feed = Path(tmp) / "feed.jsonl"
+        with open(feed, "w", encoding="utf-8") as fh:
+            for i in range(args.copies):
+                for a in articles:
+                    fh.write(
+                        json.dumps(
+                            {
+                                "id": f"{a.doc_id}-{i}",
+                                "title": a.title,
+                                "author": a.author,
+                                "text": a.text,
+                            }
+                        )
+                        + "\n"
+                    )
+        report = ingest([feed], Path(tmp) / "idx")
+        idx = get_engine(Path(tmp) / "idx").index
+        texts = [idx.chunk_text(i) for i in range(idx.n_chunks)]
+        texts += [
+            idx.articles[int(a)]["text"][int(s) : int(e)]
+            for a, s, e in zip(idx.sent_article, idx.sent_start, idx.sent_end)
+        ]
+        model_tokens = sum(len(ids) for ids in tokenizer(texts)["input_ids"])
+        again = ingest([feed], Path(tmp) / "idx")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ingest([args.corpus], tmp)
+        questions = [q for q, _ in ANSWERABLE] + OFF_TOPIC
+        ask(questions[0], index_dir=tmp)  # warm: engine, BM25, caches
+        single: list[float] = []
+        embed_only: list[float] = []
+        for _ in range(args.rounds):
+            for q in questions:
+                t = time.perf_counter()
+                ask(q, index_dir=tmp)
+                single.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                embedder.encode([q])
+                embed_only.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        ask_batch(questions * args.rounds, index_dir=tmp)
+        batch_per_q = (time.perf_counter() - t) / (len(questions) * args.rounds)
+
+    rows = [
+        (
+            "machine",
+            f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
+        ),
+        (
+            "ingest articles / chunks / sentences",
+            f"{len(report.added)} / {report.chunks_embedded} / {report.sentences_embedded}",
+        ),
+        ("ingest wall time (model warm)", f"{report.seconds:.2f} s"),
+        ("ingest chunks/s", f"{report.chunks_embedded / report.seconds:.1f}"),
+        ("ingest model tokens/s (chunks + sentences)", f"{model_tokens / report.seconds:,.0f}"),
+        (
+            "re-ingest unchanged (skip by hash)",
+            f"{again.seconds:.2f} s ({again.seconds / report.seconds:.1%} of first)",
+        ),
+        (
+            "ask latency p50 / p95 (warm, one question)",
+            f"{pct(single, 50) * 1000:.1f} / {pct(single, 95) * 1000:.1f} ms",
+        ),
+        ("query embedding alone p50", f"{pct(embed_only, 50) * 1000:.1f} ms"),
+        ("ask p50 / embedding p50", f"{pct(single, 50) / pct(embed_only, 50):.2f}x"),
+        (
+            "ask_batch per question",
+            f"{batch_per_q * 1000:.1f} ms ({pct(single, 50) / batch_per_q:.1f}x faster than one by one)",
+        ),
+        ("mean ask latency", f"{statistics.mean(single) * 1000:.1f} ms over {len(single)} asks"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    print(f"{'metric':<{width}}  value")
+    print(f"{'-' * width}  {'-' * 40}")
+    for k, v in rows:
+        print(f"{k:<{width}}  {v}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,250 @@
+"""Read article files (.md, .txt, .jsonl) into ``Article`` objects, with clear errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from retrieval.errors import IngestError, InvalidInputError
+
+TEXT_SUFFIXES = (".md", ".markdown", ".txt")
+JSONL_SUFFIXES = (".jsonl",)
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
+MAX_FILE_BYTES = int(float(os.environ.get("CQA_MAX_FILE_MB", "25")) * 1024 * 1024)
+META_KEYS = ("title", "author", "author_bio", "publisher", "kind", "date", "url")
+
+
+@dataclass
+class Article:
+    """An article as read from its source: metadata and the exact body text."""
+
+    doc_id: str
+    title: str
+    text: str
+    source: str
+    author: str = ""
+    author_bio: str = ""
+    publisher: str = ""
+    kind: str = ""
+    date: str = ""
+    url: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        payload = json.dumps(
+            [self.doc_id, self.text, *(getattr(self, k) for k in META_KEYS)], ensure_ascii=False
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _clean_str(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_clean_str(v) for v in value if v is not None)
+    return str(value).strip()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._/-]+", "-", text).strip("-") or "article"
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if size > MAX_FILE_BYTES:
+        raise IngestError(
+            f"{path}: file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit "
+            "(split it, or raise CQA_MAX_FILE_MB)"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if b"\x00" in data[:8192]:
+        raise IngestError(f"{path}: looks like a binary file, not UTF-8 text")
+    return data
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise IngestError(
+            f"{path}:{line}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); re-save the file as UTF-8"
+        ) from exc
+    # Offsets are into this normalised text; CRLF files would otherwise double-count breaks.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_BYLINE = re.compile(r"^By\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})\s*$")
+
+
+def read_text_article(path: Path, doc_id: str) -> Article:
+    """A Markdown or text article, with optional YAML front matter.
+
+    Without front matter, a short first line is taken as the title and a following
+    ``By Name`` line as the author; the rest is the body.
+    """
+    text = _decode(path, _read_bytes(path))
+    meta: dict[str, Any] = {}
+    if text.startswith("---"):
+        m = _FRONT.match(text)
+        if not m:
+            raise IngestError(f"{path}:1: front matter opened with '---' is never closed")
+        try:
+            loaded = yaml.safe_load(m.group(1) or "") or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f":{mark.line + 2}" if mark is not None else ""
+            raise IngestError(f"{path}{line}: broken YAML front matter ({exc})") from None
+        if not isinstance(loaded, dict):
+            raise IngestError(f"{path}:2: front matter must be 'key: value' lines")
+        meta = loaded
+        body = text[m.end() :]
+    else:
+        body = text
+        lines = body.split("\n")
+        first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+        if first is not None:
+            head = lines[first].strip()
+            heading = head.startswith("#")
+            rest_blank = first + 1 >= len(lines) or not lines[first + 1].strip()
+            if heading or (len(head) <= 150 and rest_blank and not head.endswith((".", "?", "!"))):
+                meta["title"] = head.lstrip("#").strip()
+                consumed = first + 1
+                nxt = next((i for i in range(consumed, len(lines)) if lines[i].strip()), None)
+                if nxt is not None and nxt - consumed <= 2:
+                    by = _BYLINE.match(lines[nxt].strip())
+                    if by:
+                        meta["author"] = by.group(1)
+                        consumed = nxt + 1
+                body = "\n".join(lines[consumed:])
+    if not body.strip():
+        raise IngestError(f"{path}: no article text (the file is empty or only front matter)")
+    title = _clean_str(meta.get("title")) or path.stem.replace("_", " ").replace("-", " ")
+    fields = {k: _clean_str(meta.get(k)) for k in META_KEYS if k != "title"}
+    return Article(
+        doc_id=_clean_str(meta.get("id")) or doc_id,
+        title=title,
+        text=body,
+        source=str(path.resolve()),
+        **fields,
+    )
+
+
+def read_jsonl(path: Path) -> Iterator[Article]:
+    """Articles from a JSON-lines file: ``id``, ``title``, ``text`` and optional metadata.
+
+    Any bad line raises ``IngestError`` naming ``file:line``; the caller then writes nothing.
+    """
+    text = _decode(path, _read_bytes(path))
+    problems: list[str] = []
+    articles: list[Article] = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{lineno}: not valid JSON ({exc.msg})")
+            continue
+        if not isinstance(obj, dict):
+            problems.append(f"{path}:{lineno}: expected a JSON object, got {type(obj).__name__}")
+            continue
+        body = obj.get("text")
+        if not isinstance(body, str) or not body.strip():
+            problems.append(f"{path}:{lineno}: missing or empty 'text'")
+            continue
+        doc_id = _clean_str(obj.get("id")) or (
+            f"{_slug(path.stem)}-{hashlib.sha1(body.encode('utf-8')).hexdigest()[:12]}"
+        )
+        title = _clean_str(obj.get("title")) or doc_id
+        articles.append(
+            Article(
+                doc_id=doc_id,
+                title=title,
+                text=body.replace("\r\n", "\n"),
+                source=f"{path.resolve()}",
+                **{k: _clean_str(obj.get(k)) for k in META_KEYS if k != "title"},
+            )
+        )
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise IngestError(
+            "; ".join(problems[:5]) + more + ". Nothing was ingested; fix the lines and rerun"
+        )
+    if not articles:
+        raise IngestError(f"{path}: no articles (the file is empty)")
+    yield from articles
+
+
+def discover(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, Path]]:
+    """Expand files and folders (recursively) into (file, root) pairs of supported files.
+
+    A file named directly must have a supported extension; inside folders other files and
+    hidden folders are skipped.
+    """
+    if not paths:
+        raise InvalidInputError("no paths given; name article files or folders to ingest")
+    out: list[tuple[Path, Path]] = []
+    for raw in paths:
+        p = Path(raw).expanduser()
+        if not p.exists():
+            raise InvalidInputError(f"{p}: no such file or folder")
+        if p.is_dir():
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    f = Path(dirpath) / name
+                    if f.suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith("."):
+                        out.append((f, p))
+        elif p.suffix.lower() in SUPPORTED_SUFFIXES:
+            out.append((p, p.parent))
+        else:
+            raise InvalidInputError(
+                f"{p}: unsupported file type {p.suffix or '(none)'!r}; "
+                f"supported: {', '.join(SUPPORTED_SUFFIXES)}"
+            )
+    return out
+
+
+def read_paths(paths: Sequence[str | os.PathLike[str]]) -> list[Article]:
+    """Read every article under ``paths``; raise one ``IngestError`` listing all bad files."""
+    articles: list[Article] = []
+    problems: list[str] = []
+    for path, root in discover(paths):
+        try:
+            if path.suffix.lower() in JSONL_SUFFIXES:
+                articles.extend(read_jsonl(path))
+            else:
+                rel = path.relative_to(root).with_suffix("").as_posix()
+                articles.append(read_text_article(path, _slug(rel)))
+        except IngestError as exc:
+            problems.append(str(exc))
+    seen: dict[str, str] = {}
+    for art in articles:
+        if art.doc_id in seen:
+            problems.append(
+                f"duplicate article id {art.doc_id!r} in {seen[art.doc_id]} and {art.source}"
+            )
+        seen.setdefault(art.doc_id, art.source)
+    if problems:
+        raise IngestError(
+            "; ".join(problems[:8])
+            + (f" (and {len(problems) - 8} more)" if len(problems) > 8 else "")
+        )
+    return articles

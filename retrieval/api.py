@@ -1,0 +1,173 @@
+"""The public question-side functions: ``ask``, ``ask_batch`` and ``search``.
+
+The CLI and the Gradio app are thin layers over these three.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from retrieval.config import DEFAULT_EMBEDDER, AnswerSettings, resolve_index_dir, set_offline_env
+from retrieval.embedders import get_embedder
+from retrieval.engine import Engine, Query, contextualize
+from retrieval.errors import InvalidInputError
+from retrieval.lexical import tokenize
+from retrieval.store import check_compatible, load_generation, read_manifest
+from retrieval.types import Answer, Passage
+
+MAX_QUESTION_CHARS = 1000
+_engines: dict[Path, Engine] = {}
+_lock = threading.Lock()
+
+
+def get_engine(index_dir: str | os.PathLike[str] | None = None) -> Engine:
+    """The engine for ``index_dir``, reloaded whenever an ingest has published a new generation.
+
+    Checking ``CURRENT`` on every call is one small file read; it lets a running chat server
+    pick up a finished ingest without a restart, and never a half-written one.
+    """
+    set_offline_env()
+    target = resolve_index_dir(index_dir).resolve()
+    gen, manifest = read_manifest(target)
+    with _lock:
+        engine = _engines.get(target)
+        if engine is not None and engine.generation == gen:
+            return engine
+        embedder = get_embedder(os.environ.get("CQA_EMBEDDER") or DEFAULT_EMBEDDER)
+        check_compatible(manifest, embedder.name, embedder.model_id, embedder.dim)
+        engine = Engine(load_generation(target, gen, manifest), embedder, AnswerSettings())
+        _engines[target] = engine
+        return engine
+
+
+def clean_question(question: Any) -> tuple[str, list[str]]:
+    """Validate and normalise one question; returns it with notes about any changes made.
+
+    >>> clean_question("  What about\\x00 NATO?  ")
+    ('What about NATO?', [])
+    >>> clean_question("   ")
+    Traceback (most recent call last):
+    ...
+    retrieval.errors.InvalidInputError: the question is empty; type a question about the commentary
+    """
+    if not isinstance(question, str):
+        raise InvalidInputError(f"a question must be text, got {type(question).__name__}")
+    # Control characters (NUL included) carry no meaning in a question and break tokenizers.
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n" else ch
+        for ch in question
+    )
+    text = " ".join(text.split())
+    if not text:
+        raise InvalidInputError("the question is empty; type a question about the commentary")
+    notes: list[str] = []
+    if len(text) > MAX_QUESTION_CHARS:
+        text = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUESTION_CHARS]
+        notes.append(
+            f"the question was {len(question)} characters long; only its first "
+            f"{len(text)} were used"
+        )
+    return text, notes
+
+
+def _history_questions(history: Any) -> list[str]:
+    """Earlier user questions from a list of strings, (user, bot) pairs or role/content dicts."""
+    if not history:
+        return []
+    out: list[str] = []
+    for turn in history:
+        if isinstance(turn, str):
+            out.append(turn)
+        elif isinstance(turn, dict) and turn.get("role") == "user":
+            content = turn.get("content")
+            if isinstance(content, str):
+                out.append(content)
+            elif isinstance(content, list):
+                out.extend(c.get("text", "") for c in content if isinstance(c, dict))
+        elif isinstance(turn, (list, tuple)) and turn and isinstance(turn[0], str):
+            out.append(turn[0])
+    return [q for q in (" ".join(h.split()) for h in out) if q]
+
+
+def _query(question: Any, history: Any = None) -> Query:
+    text, notes = clean_question(question)
+    past = _history_questions(history)
+    return Query(
+        question=text,
+        retrieval_text=contextualize(text, past),
+        terms=tokenize(text),
+        notes=notes,
+    )
+
+
+def ask_batch(
+    questions: Sequence[str],
+    index_dir: str | os.PathLike[str] | None = None,
+    histories: Sequence[Any] | None = None,
+) -> list[Answer]:
+    """Answer many questions at once (one embedding batch), in input order.
+
+    >>> [a.abstained for a in ask_batch(["What does Putin fear most?", "How do I cook borscht?"])]  # doctest: +SKIP
+    [False, True]
+    """
+    if isinstance(questions, str):
+        raise InvalidInputError("ask_batch takes a list of questions; use ask() for one question")
+    if histories is not None and len(histories) != len(questions):
+        raise InvalidInputError(
+            f"histories must match questions in length: {len(histories)} != {len(questions)}"
+        )
+    queries = []
+    for i, q in enumerate(questions):
+        try:
+            queries.append(_query(q, histories[i] if histories is not None else None))
+        except InvalidInputError as exc:
+            if len(questions) == 1:
+                raise
+            raise InvalidInputError(f"question {i + 1}: {exc}") from None
+    if not queries:
+        return []
+    engine = get_engine(index_dir)
+    answers: list[Answer] = []
+    step = 256
+    for lo in range(0, len(queries), step):
+        answers.extend(engine.answer_batch(queries[lo : lo + step]))
+    return answers
+
+
+def ask(
+    question: str,
+    index_dir: str | os.PathLike[str] | None = None,
+    history: Any = None,
+) -> Answer:
+    """Answer one question, citing the exact source sentences, or refuse plainly.
+
+    ``history`` is the conversation so far (earlier questions, or Gradio messages), used to
+    understand follow-ups such as "what about NATO?".
+
+    >>> ask("What does Putin fear most from NATO's expansion?").citations[0].quote  # doctest: +SKIP
+    'It is the proximity of western principles to Russia’s border – not military power – ...'
+    """
+    return ask_batch([question], index_dir, histories=[history])[0]
+
+
+def search(
+    question: str, k: int = 10, index_dir: str | os.PathLike[str] | None = None
+) -> list[Passage]:
+    """The ``k`` best passages for a question (dense + BM25, fused by reciprocal rank).
+
+    >>> [p.doc_id for p in search("appeasement", k=1)]  # doctest: +SKIP
+    ['cipherbrief-dannenberg-negotiating-with-putin']
+    """
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise InvalidInputError(f"k must be a whole number, got {k!r}")
+    if k < 1:
+        raise InvalidInputError(f"k must be at least 1, got {k}")
+    query = _query(question)
+    engine = get_engine(index_dir)
+    qvecs = engine.embedder.encode([query.retrieval_text])
+    return engine.retrieve([query], qvecs, k)[0]

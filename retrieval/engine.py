@@ -1,0 +1,308 @@
+"""The question side: hybrid retrieval over one loaded index and the extractive answerer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from retrieval.config import AnswerSettings
+from retrieval.embedders import Embedder
+from retrieval.lexical import STOPWORDS, BM25Index, tokenize, words
+from retrieval.store import LoadedIndex
+from retrieval.types import Answer, Citation, Passage
+
+REFUSAL = "The indexed commentary does not address this question."
+# Words that make a question lean on the conversation before it ("what about NATO?").
+_FOLLOW_UP_START = re.compile(
+    r"^\s*(and|but|so|also|what about|how about|what else|why|why not|how so|then)\b", re.I
+)
+# What a question asks for decides what a sentence must contain to answer it: "how many"
+# wants a number and "when" a date. A sentence without one is not an answer, however similar.
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|billion|trillion|dozens?|several|half|percent)\b",
+    re.I,
+)
+_DATE = re.compile(
+    r"\b(1[5-9]\d\d|20\d\d)s?\b|\b(january|february|march|april|may|june|july|august|"
+    r"september|october|november|december|yesterday|today|tomorrow|ago|century|decade|"
+    r"weeks?|months?|years?|days?|since|until|after|before)\b",
+    re.I,
+)
+_ASKS = (
+    (re.compile(r"^\s*(how (many|much)|what (number|percentage|share|amount))\b", re.I), _NUMBER),
+    (re.compile(r"^\s*(when|what (year|date|month|day)|which (year|date))\b", re.I), _DATE),
+)
+
+
+def satisfies_type(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` has the kind of fact the question asks for (a number, a date).
+
+    >>> satisfies_type("How many troops are there?", "Russia is weaker than the West.")
+    False
+    >>> satisfies_type("When did they talk?", "They talked on February 12.")
+    True
+    """
+    for asks, needs in _ASKS:
+        if asks.search(question):
+            return bool(needs.search(sentence))
+    return True
+
+
+# A sentence opening with "This treaty ..." only makes sense with the one before it, which
+# usually holds the name the reader asked about; such quotes are widened to include it.
+_ANAPHORA = re.compile(
+    r"^[\"“‘']?(this|that|these|those|it|he|she|they|such|both|the latter|the former)\b", re.I
+)
+_PRONOUNS = frozenset(
+    [
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "they",
+        "them",
+        "their",
+        "it",
+        "its",
+        "that",
+        "this",
+        "those",
+        "these",
+        "there",
+    ]
+)
+
+
+@dataclass
+class Query:
+    """A question ready for retrieval: the text to embed and the terms it must cover."""
+
+    question: str
+    retrieval_text: str
+    terms: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def contextualize(question: str, history: list[str]) -> str:
+    """Fold the previous question into a follow-up, so "what about NATO?" keeps its topic.
+
+    >>> contextualize("What about NATO?", ["What does Putin fear most?"])
+    'What does Putin fear most? What about NATO?'
+    >>> contextualize("Who is Putin?", ["Anything"])
+    'Who is Putin?'
+    """
+    if not history:
+        return question
+    content = [w for w in words(question) if w not in STOPWORDS]
+    leans = _FOLLOW_UP_START.search(question) or any(w in _PRONOUNS for w in words(question))
+    if leans and len(content) <= 4:
+        return f"{history[-1]} {question}"
+    return question
+
+
+class Answerer(Protocol):
+    """Turns retrieved passages into an ``Answer``; chosen by name in the engine."""
+
+    name: str
+
+    def answer(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer: ...
+
+
+class Engine:
+    """Everything needed to answer questions against one loaded index generation."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder, settings: AnswerSettings) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        arts = index.articles
+        self.bm25 = BM25Index(
+            [
+                f"{arts[int(index.chunk_article[i])]['title']} "
+                f"{arts[int(index.chunk_article[i])]['author']} {index.chunk_text(i)}"
+                for i in range(index.n_chunks)
+            ]
+        )
+        self.answerer = ExtractiveAnswerer(self)
+
+    @property
+    def generation(self) -> str:
+        return self.index.generation
+
+    def passage(self, chunk_id: int, score: float) -> Passage:
+        idx = self.index
+        art = idx.articles[int(idx.chunk_article[chunk_id])]
+        start, end = int(idx.chunk_start[chunk_id]), int(idx.chunk_end[chunk_id])
+        return Passage(
+            doc_id=art["doc_id"],
+            title=art["title"],
+            author=art["author"],
+            start=start,
+            end=end,
+            text=art["text"][start:end],
+            score=score,
+            chunk_id=chunk_id,
+            url=art["url"],
+            date=art["date"],
+            publisher=art["publisher"],
+        )
+
+    def retrieve(self, queries: list[Query], qvecs: np.ndarray, k: int) -> list[list[Passage]]:
+        """Dense and BM25 candidates fused by reciprocal rank; the best ``k`` per query."""
+        n = self.index.n_chunks
+        if n == 0:
+            return [[] for _ in queries]
+        depth = min(max(self.settings.candidates, k), n)
+        d_scores, d_ids = self.index.chunk_index.search(np.ascontiguousarray(qvecs), depth)
+        lexical = self.bm25.search([tokenize(q.retrieval_text) for q in queries], depth)
+        rrf_k = self.settings.rrf_k
+        results = []
+        for qi in range(len(queries)):
+            fused: dict[int, dict[str, Any]] = {}
+            for rank, (cid, score) in enumerate(zip(d_ids[qi], d_scores[qi])):
+                if cid < 0:
+                    continue
+                entry = fused.setdefault(int(cid), {"rrf": 0.0})
+                entry["rrf"] += 1.0 / (rrf_k + rank + 1)
+                entry["dense"] = float(score)
+            for rank, (cid, score) in enumerate(lexical[qi]):
+                entry = fused.setdefault(int(cid), {"rrf": 0.0})
+                entry["rrf"] += 1.0 / (rrf_k + rank + 1)
+                entry["bm25"] = float(score)
+            best = sorted(fused.items(), key=lambda kv: -kv[1]["rrf"])[:k]
+            passages = []
+            for cid, entry in best:
+                p = self.passage(cid, round(entry["rrf"], 6))
+                p.dense_score = entry.get("dense")
+                p.bm25_score = entry.get("bm25")
+                p.retrievers = [r for r in ("dense", "bm25") if r in entry]
+                passages.append(p)
+            results.append(passages)
+        return results
+
+    def answer_batch(self, queries: list[Query]) -> list[Answer]:
+        qvecs = self.embedder.encode([q.retrieval_text for q in queries], batch_size=64)
+        retrieved = self.retrieve(queries, qvecs, self.settings.passages)
+        return [self.answerer.answer(q, qvecs[i], retrieved[i]) for i, q in enumerate(queries)]
+
+
+class ExtractiveAnswerer:
+    """Answers with the source's own sentences: no generative model, so nothing is invented.
+
+    Each sentence in the retrieved passages is scored by cosine similarity to the question
+    plus a bonus for covering the question's content words; the best ones above the
+    calibrated threshold are quoted verbatim with ``[n]`` markers. Below it: a refusal.
+    """
+
+    name = "extractive"
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def answer(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer:
+        idx = self.engine.index
+        settings = self.engine.settings
+        sent_ids: dict[int, int] = {}
+        for rank, p in enumerate(passages):
+            for sid in range(
+                int(idx.chunk_sent_lo[p.chunk_id]), int(idx.chunk_sent_hi[p.chunk_id])
+            ):
+                sent_ids.setdefault(sid, rank)
+        refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
+        if not sent_ids:
+            return refusal
+        ids = np.fromiter(sent_ids, dtype=np.int64)
+        dense = idx.sent_vecs[ids] @ qvec
+        terms = set(query.terms)
+        scored = []
+        for sid, cos in zip(ids, dense):
+            art = idx.articles[int(idx.sent_article[sid])]
+            text = art["text"][int(idx.sent_start[sid]) : int(idx.sent_end[sid])]
+            if not satisfies_type(query.question, text):
+                continue
+            overlap = len(terms & set(tokenize(text))) / len(terms) if terms else 0.0
+            scored.append((float(cos) + 0.15 * overlap, float(cos), overlap, int(sid)))
+        if not scored:
+            return refusal
+        scored.sort(reverse=True)
+        best_total, best_cos, _, _ = scored[0]
+        if best_cos < settings.min_sentence_score:
+            return refusal
+        chosen = [
+            s
+            for s in scored
+            if s[1] >= settings.min_sentence_score and s[0] >= best_total * settings.relative_cutoff
+        ]
+        chosen = chosen[: settings.max_sentences]
+        return self._compose(query, passages, chosen)
+
+    def _compose(
+        self, query: Query, passages: list[Passage], chosen: list[tuple[float, float, float, int]]
+    ) -> Answer:
+        idx = self.engine.index
+        # Reading order within each article (articles in order of their best sentence)
+        # reads as the author argued it, rather than as a shuffled list.
+        first_seen: dict[int, int] = {}
+        for rank, (_, _, _, sid) in enumerate(chosen):
+            first_seen.setdefault(int(idx.sent_article[sid]), rank)
+        ordered = sorted(
+            chosen,
+            key=lambda s: (first_seen[int(idx.sent_article[s[3]])], int(idx.sent_start[s[3]])),
+        )
+        spans: list[tuple[int, int, int, float]] = []  # article, start, end, score
+        for total, _cos, _ov, sid in ordered:
+            a_idx = int(idx.sent_article[sid])
+            start, end = int(idx.sent_start[sid]), int(idx.sent_end[sid])
+            text = idx.articles[a_idx]["text"]
+            if (
+                sid > 0
+                and int(idx.sent_article[sid - 1]) == a_idx
+                and _ANAPHORA.match(text[start:end])
+            ):
+                start = int(idx.sent_start[sid - 1])
+            if spans and spans[-1][0] == a_idx and start < spans[-1][2]:
+                prev = spans.pop()
+                spans.append((a_idx, min(prev[1], start), max(prev[2], end), max(prev[3], total)))
+            else:
+                spans.append((a_idx, start, end, total))
+        citations: list[Citation] = []
+        parts: list[str] = []
+        current_article = -1
+        for a_idx, start, end, total in spans:
+            art = idx.articles[a_idx]
+            n = len(citations) + 1
+            citations.append(
+                Citation(
+                    n=n,
+                    doc_id=art["doc_id"],
+                    title=art["title"],
+                    author=art["author"],
+                    url=art["url"],
+                    date=art["date"],
+                    start=start,
+                    end=end,
+                    quote=art["text"][start:end],
+                    score=round(total, 4),
+                    publisher=art["publisher"],
+                )
+            )
+            if a_idx != current_article:
+                who = art["author"] or "the source"
+                parts.append(
+                    f'{"" if not parts else chr(10)}According to {who} in "{art["title"]}":'
+                )
+                current_article = a_idx
+            parts.append(f"{' '.join(art['text'][start:end].split())} [{n}]")
+        return Answer(
+            question=query.question,
+            answer=" ".join(parts).replace(" \n", "\n"),
+            abstained=False,
+            citations=citations,
+            passages=passages,
+            notes=list(query.notes),
+        )

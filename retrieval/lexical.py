@@ -1,0 +1,256 @@
+"""Lexical side: the tokenizer shared by BM25 and the answerer's word-overlap checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+import Stemmer
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "aren't",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "also",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "upon",
+        "yet",
+        "whether",
+        "s",
+        "t",
+        "don",
+        "does",
+        "doesn",
+        "didn",
+        "isn",
+        "wasn",
+        "weren",
+        "won",
+        "wouldn",
+        "shouldn",
+        "couldn",
+        "say",
+        "says",
+        "said",
+        "tell",
+        "told",
+        "think",
+        "thinks",
+        "thought",
+        "according",
+        "article",
+        "author",
+        "writer",
+        "piece",
+        "commentary",
+        "write",
+        "writes",
+        "wrote",
+        "mention",
+        "mentions",
+        "mentioned",
+        "discuss",
+        "discusses",
+        "describe",
+        "describes",
+        "described",
+        "explain",
+        "explains",
+        "view",
+        "views",
+        "opinion",
+        "argue",
+        "argues",
+        "argued",
+    ]
+)
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_stemmer = Stemmer.Stemmer("english")
+
+
+def _fold(text: str) -> str:
+    # Accents folded so that "Zelenskyy"/"Zelénsky" style variants and curly quotes match.
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return str(_stemmer.stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased, accent-folded words with possessives dropped (``Russia’s`` -> ``russia``)."""
+    out = []
+    for w in _WORD.findall(_fold(text)):
+        w = re.sub(r"['’]s$", "", w).replace("’", "'")
+        out.append(w)
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """Stemmed content words, for BM25 and overlap.
+
+    >>> tokenize("Russia's economy is weaker than the West's")
+    ['russia', 'economi', 'weaker', 'west']
+    """
+    return [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+class BM25Index:
+    """BM25 over chunk texts (with their article's title and author, so names match)."""
+
+    def __init__(self, docs: list[str]) -> None:
+        self.size = len(docs)
+        self._bm25 = bm25s.BM25()
+        if docs:
+            self._bm25.index([tokenize(d) or ["\x00"] for d in docs], show_progress=False)
+
+    def search(self, queries: list[list[str]], k: int) -> list[list[tuple[int, float]]]:
+        """For each tokenized query, up to ``k`` (doc row, score) pairs with a positive score."""
+        k = min(k, self.size)
+        out: list[list[tuple[int, float]]] = [[] for _ in queries]
+        live = [i for i, q in enumerate(queries) if q]
+        if not live or k == 0:
+            return out
+        docs, scores = self._bm25.retrieve(
+            [queries[i] for i in live], k=k, show_progress=False, n_threads=1
+        )
+        for row, i in enumerate(live):
+            out[i] = [
+                (int(d), float(s))
+                for d, s in zip(np.asarray(docs[row]), np.asarray(scores[row]))
+                if s > 0
+            ]
+        return out

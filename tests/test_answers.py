@@ -1,0 +1,135 @@
+"""End to end: the real bundled model on the real article, index in a tmp folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval import ask, ask_batch, search
+from retrieval.engine import REFUSAL
+
+from .conftest import SEED_ID
+
+# (question as a reader would ask it, a fact the cited quote must contain). Several are
+# paraphrases that share few words with the text.
+ANSWERABLE = [
+    ("How long was the phone call between the two presidents?", "90-minute"),
+    ("How did Trump characterize his talk with Putin?", "lengthy and highly productive"),
+    ("What kind of peace did Zelensky say he discussed with Trump?", "lasting, reliable peace"),
+    (
+        "What did the Pentagon chief signal to the alliance about Kyiv's membership?",
+        "unlikely that Ukraine would join NATO",
+    ),
+    ("How did the stock market in Moscow respond?", "significant rise in the Russian stock market"),
+    ("Which president used the word infamy about Pearl Harbor?", "Franklin Roosevelt"),
+    ("Is it wise to hurry?", "Haste in this matter is ill-advised"),
+    ("What does history teach us about giving in to aggressors?", "appeasement leads to war"),
+    (
+        "Why did the Kremlin believe grabbing Crimea was low-risk?",
+        "safe for him to invade and annex Crimea",
+    ),
+    ("Why couldn't Kyiv win on the battlefield?", "armed enough not to lose"),
+    ("What does Putin fear most from NATO's expansion?", "proximity of western principles"),
+    ("What did Putin's spy training teach him about compromise?", "all compromise is tactical"),
+    ("What is the old Russian saying about negotiating?", "what is ours is ours"),
+    ("Is Russia's economy or army stronger than the West's?", "economically and militarily weaker"),
+    ("Which official has offered some remediation?", "JD Vance"),
+    ("What did Trump threaten to do a few weeks earlier?", "destroy Russia’s economy"),
+    ("Which document reveals Putin's imperial ambition?", "July 2021 essay"),
+    ("What is needed to avoid infamy?", "preparation, resolve, unity of purpose and allies"),
+    ("Since when has the world not seen destruction on this scale?", "1945"),
+    ("What treaty divided Poland between Germany and the Soviet Union?", "Molotov-Ribbentrop"),
+]
+
+OFF_TOPIC = [
+    "How do I cook borscht?",
+    "What is the capital of France?",
+    "Who won the 2022 football World Cup?",
+    "How do I reset my router password?",
+    "What is a good recipe for chocolate cake?",
+    "Explain quantum entanglement in simple terms.",
+    "What did Xi Jinping say about Taiwan?",
+]
+
+
+@pytest.fixture(scope="module")
+def answers(seed_index: str):
+    questions = [q for q, _ in ANSWERABLE] + OFF_TOPIC
+    return dict(zip(questions, ask_batch(questions, index_dir=seed_index)))
+
+
+@pytest.mark.parametrize(("question", "fact"), ANSWERABLE)
+def test_answerable_questions_cite_the_fact_verbatim(
+    answers, seed_text: str, question: str, fact: str
+) -> None:
+    ans = answers[question]
+    assert not ans.abstained, f"refused an answerable question: {question}"
+    assert ans.citations, "an answer must carry citations"
+    assert [c.n for c in ans.citations] == list(range(1, len(ans.citations) + 1))
+    for c in ans.citations:
+        assert c.doc_id == SEED_ID and c.author == "Rob Dannenberg"
+        assert c.quote == seed_text[c.start : c.end], (
+            "a quote must be an exact slice of the article"
+        )
+        assert f"[{c.n}]" in ans.answer
+    assert any(fact in c.quote for c in ans.citations), (
+        f"{question!r}: no citation contains {fact!r}; got {[c.quote for c in ans.citations]}"
+    )
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_questions_abstain(answers, question: str) -> None:
+    ans = answers[question]
+    assert ans.abstained and ans.citations == [] and ans.answer == REFUSAL
+    assert ans.to_dict() == {
+        "question": question,
+        "answer": REFUSAL,
+        "abstained": True,
+        "citations": [],
+    }
+
+
+def test_ask_is_ask_batch_of_one(seed_index: str, answers) -> None:
+    q = ANSWERABLE[0][0]
+    assert ask(q, index_dir=seed_index).to_dict() == answers[q].to_dict()
+
+
+def test_batch_keeps_input_order(seed_index: str) -> None:
+    qs = [OFF_TOPIC[0], ANSWERABLE[5][0], OFF_TOPIC[1]]
+    got = ask_batch(qs, index_dir=seed_index)
+    assert [a.question for a in got] == qs
+    assert [a.abstained for a in got] == [True, False, True]
+
+
+def test_follow_up_uses_the_conversation(seed_index: str, seed_text: str) -> None:
+    history = [
+        {"role": "user", "content": "What are the KGB principles Putin was taught?"},
+        {"role": "assistant", "content": "..."},
+    ]
+    ans = ask("And what do they mean for trust?", index_dir=seed_index, history=history)
+    assert not ans.abstained
+    assert any("cannot trust anything the man says" in c.quote for c in ans.citations)
+
+
+def test_search_returns_passages_from_both_retrievers(seed_index: str, seed_text: str) -> None:
+    passages = search("Molotov-Ribbentrop partition of Poland", k=3, index_dir=seed_index)
+    assert 1 <= len(passages) <= 3
+    top = passages[0]
+    assert top.doc_id == SEED_ID and "Molotov-Ribbentrop" in top.text
+    assert top.text == seed_text[top.start : top.end]
+    assert set(top.retrievers) == {"dense", "bm25"}
+    assert [p.score for p in passages] == sorted((p.score for p in passages), reverse=True)
+    d = top.to_dict()
+    assert {"doc_id", "title", "author", "start", "end", "text", "score"} <= d.keys()
+
+
+@pytest.mark.parametrize("k", [0, -3])
+def test_search_rejects_bad_k(seed_index: str, k: int) -> None:
+    with pytest.raises(ValueError, match=f"k must be at least 1, got {k}"):
+        search("Putin", k=k, index_dir=seed_index)
+
+
+def test_long_and_noisy_questions_are_cleaned_not_rejected(seed_index: str) -> None:
+    noisy = "What does Putin\x00 fear\x07 most from NATO's expansion? " + "x" * 5000
+    ans = ask(noisy, index_dir=seed_index)
+    assert ans.notes and "only its first" in ans.notes[0]
+    assert "\x00" not in ans.question
