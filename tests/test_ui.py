@@ -1,0 +1,192 @@
+"""The Gradio app: the public ``/ask`` endpoint over HTTP, and the escaping of what it shows."""
+
+from __future__ import annotations
+
+import html
+import os
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+# The client and server must never reach the internet (hub look-ups, analytics).
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+from retrieval import Citation, get_engine  # noqa: E402
+from retrieval.engine import REFUSAL  # noqa: E402
+from ui.app import CONTEXT_CHARS, chat_reply, chat_text, launch, sources_html  # noqa: E402
+
+ANSWERABLE = "What does Putin fear most from NATO's expansion?"
+OFF_TOPIC = "How do I cook borscht?"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(seed_index: str) -> Iterator[str]:
+    """The real app, launched the way ``cqa serve`` does, on a free local port."""
+    port = _free_port()
+    demo = launch(seed_index, host="127.0.0.1", port=port, block=False)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def client(server: str) -> Any:
+    from gradio_client import Client
+
+    return Client(server, verbose=False)
+
+
+def _articles(index: str) -> dict[str, str]:
+    return {a["doc_id"]: a["text"] for a in get_engine(index).index.articles}
+
+
+def test_ask_is_the_only_public_endpoint(client: Any) -> None:
+    api = client.view_api(print_info=False, return_format="dict")
+    assert list(api["named_endpoints"]) == ["/ask"]
+    assert [p["parameter_name"] for p in api["named_endpoints"]["/ask"]["parameters"]] == [
+        "question"
+    ]
+
+
+def test_ask_endpoint_cites_exact_article_text(client: Any, seed_index: str) -> None:
+    result = client.predict(ANSWERABLE, api_name="/ask")
+    assert result["abstained"] is False
+    assert result["question"] == ANSWERABLE
+    assert result["citations"]
+    texts = _articles(seed_index)
+    for c in result["citations"]:
+        assert c["quote"] == texts[c["doc_id"]][c["start"] : c["end"]]
+        assert f"[{c['n']}]" in result["answer"]
+    assert any("proximity of western principles" in c["quote"] for c in result["citations"])
+
+
+def test_ask_endpoint_refuses_off_topic(client: Any) -> None:
+    result = client.predict(OFF_TOPIC, api_name="/ask")
+    assert result["abstained"] is True
+    assert result["citations"] == []
+    assert result["answer"] == REFUSAL
+
+
+def test_ask_endpoint_reports_bad_input_readably(client: Any) -> None:
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="the question is empty"):
+        client.predict("   ", api_name="/ask")
+
+
+def test_page_loads_no_remote_fonts(server: str) -> None:
+    import httpx
+
+    css = httpx.get(f"{server}theme.css", timeout=10).text
+    assert "googleapis" not in css
+    assert "@import" not in css
+
+
+def _hostile_citation() -> tuple[Citation, dict[str, str]]:
+    text = (
+        "Intro <script>alert(1)</script> and more.\n\n"
+        "Before <b>bold</b> words. The cited <img src=x onerror=alert(2)> span. After it.\n\n"
+        "Next paragraph."
+    )
+    quote = "The cited <img src=x onerror=alert(2)> span."
+    start = text.index(quote)
+    citation = Citation(
+        n=1,
+        doc_id="evil",
+        title="<script>alert(3)</script> Title",
+        author="A & <i>B</i>",
+        url="javascript:alert(4)",
+        date="2025-01-01",
+        start=start,
+        end=start + len(quote),
+        quote=quote,
+        score=1.0,
+        publisher="<Pub>",
+    )
+    return citation, {"evil": text}
+
+
+def test_sources_html_escapes_article_text_title_and_author() -> None:
+    citation, texts = _hostile_citation()
+    panel = sources_html([citation], texts)
+    assert "<script" not in panel
+    assert "<img" not in panel
+    assert "<b>" not in panel and "<i>" not in panel
+    assert "javascript:" not in panel
+    assert "&lt;script&gt;alert(3)&lt;/script&gt; Title" in panel
+    assert "<mark>The cited &lt;img src=x onerror=alert(2)&gt; span.</mark>" in panel
+    assert "A &amp; &lt;i&gt;B&lt;/i&gt;" in panel and "&lt;Pub&gt;" in panel
+
+
+def test_sources_html_escapes_script_in_surrounding_passage() -> None:
+    text = "Intro <script>alert(1)</script> then the cited sentence here. Tail."
+    quote = "the cited sentence here."
+    start = text.index(quote)
+    c = Citation(1, "d", "T", "A", "", "", start, start + len(quote), quote, 1.0)
+    panel = sources_html([c], {"d": text})
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in panel
+    assert "<script" not in panel
+    assert f"<mark>{quote}</mark>" in panel
+
+
+def test_sources_html_keeps_context_within_the_paragraph() -> None:
+    citation, texts = _hostile_citation()
+    panel = sources_html([citation], texts)
+    assert "Before &lt;b&gt;bold&lt;/b&gt; words." in panel and "After it." in panel
+    assert "Intro" not in panel and "Next paragraph" not in panel
+
+
+def test_sources_html_shows_quote_alone_if_article_changed() -> None:
+    citation, _ = _hostile_citation()
+    panel = sources_html([citation], {"evil": "a different text now"})
+    assert "<mark>The cited &lt;img src=x onerror=alert(2)&gt; span.</mark>" in panel
+    assert sources_html([], {}) == ""
+
+
+def test_sources_html_for_real_answer(seed_index: str) -> None:
+    _, panel, plain = chat_reply(ANSWERABLE, seed_index)
+    (text,) = _articles(seed_index).values()
+    assert "[1]" in plain and "[1]" in panel and "Rob Dannenberg" in panel
+    marked = html.unescape(panel.split("<mark>", 1)[1].split("</mark>", 1)[0])
+    assert "proximity of western principles" in marked and marked in text
+    passage = html.unescape(panel.split('<blockquote class="cqa-passage">', 1)[1].split("</bl")[0])
+    assert len(passage) <= len(marked) + 2 * (CONTEXT_CHARS + 2)
+
+
+def test_chat_reply_refusal_has_no_sources(seed_index: str) -> None:
+    reply, panel, plain = chat_reply(OFF_TOPIC, seed_index)
+    assert reply == plain == REFUSAL
+    assert panel == ""
+
+
+def test_chat_reply_follow_up_uses_history(seed_index: str) -> None:
+    history = [
+        {"role": "user", "content": "What are the basic principles of negotiating with Russia?"},
+        {"role": "assistant", "content": "..."},
+    ]
+    _, panel, plain = chat_reply("What about NATO?", seed_index, history=history)
+    assert "NATO" in plain and panel
+
+
+def test_chat_reply_without_index_shows_the_error(tmp_path: Any) -> None:
+    reply, panel, _ = chat_reply(ANSWERABLE, str(tmp_path / "no-index"))
+    assert reply.startswith("⚠️") and "no index" in reply
+    assert "Traceback" not in reply
+    assert panel == ""
+
+
+def test_chat_text_shows_markup_as_text() -> None:
+    shown = chat_text("<script>alert(1)</script> *x* [a](javascript:b)\n# h\n1. item")
+    assert "<script" not in shown and "&lt;script&gt;" in shown
+    assert "\\*x\\*" in shown and "\\[a\\]" in shown
+    assert "\n\\# h\n1\\. item" in shown
