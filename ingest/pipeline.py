@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.readers import Article, read_paths
+from ingest.readers import META_KEYS, Article, read_paths
 from ingest.text import BoilerplateFilter, segment
 from retrieval.config import DEFAULT_EMBEDDER, ChunkSettings, resolve_index_dir, set_offline_env
 from retrieval.embedders import Embedder, get_embedder
@@ -24,6 +24,9 @@ from retrieval.store import (
     read_manifest,
     write_generation,
 )
+
+# What an article read from a file and an article stored in the index have in common.
+_SHARED_FIELDS = ("doc_id", "title", "text", "source", *(k for k in META_KEYS if k != "title"))
 
 
 @dataclass
@@ -103,16 +106,7 @@ def _embed_articles(
     for art in articles:
         seg = segment(art.text, settings, boilerplate)
         rec = ArticleRecord(
-            doc_id=art.doc_id,
-            title=art.title,
-            text=art.text,
-            author=art.author,
-            author_bio=art.author_bio,
-            publisher=art.publisher,
-            kind=art.kind,
-            date=art.date,
-            url=art.url,
-            source=art.source,
+            **{k: getattr(art, k) for k in _SHARED_FIELDS},
             content_hash=art.content_hash,
             chunks=seg.chunks,
             sentences=seg.sentences,
@@ -204,18 +198,7 @@ def ingest(
                 keep[doc_id] = prev
             else:
                 # Settings changed: re-cut the stored text so the whole index stays uniform.
-                to_embed.append(
-                    Article(
-                        doc_id=prev.doc_id,
-                        title=prev.title,
-                        text=prev.text,
-                        source=prev.source,
-                        **{
-                            k: getattr(prev, k)
-                            for k in ("author", "author_bio", "publisher", "kind", "date", "url")
-                        },
-                    )
-                )
+                to_embed.append(Article(**{k: getattr(prev, k) for k in _SHARED_FIELDS}))
                 report.updated.append(doc_id)
 
         fresh = _embed_articles(to_embed, embedder, settings, boilerplate, report, progress)
