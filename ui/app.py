@@ -239,10 +239,12 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
                     ]
                 clear_button = gr.Button("Clear", variant="stop", size="sm")
             with gr.Column(scale=2):
+                # A heading of its own: the HTML block's floating label covered the first entry.
+                gr.Markdown("### Sources")
                 sources = gr.HTML(
                     _SOURCES_PLACEHOLDER,
                     label="Sources",
-                    show_label=True,
+                    show_label=False,
                     container=True,
                     elem_id="cqa-sources",
                     js_on_load=None,
