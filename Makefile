@@ -38,7 +38,8 @@ test: $(STAMP) ## Set up and run the whole test suite
 	$(BIN)/pytest -m "not slow"
 
 test-slow: $(STAMP) ## The slower checks kept out of `make test`
-	$(BIN)/pytest -m slow
+	# exit 5 means no test carries the marker yet, which is not a failure
+	$(BIN)/pytest -m slow || [ $$? -eq 5 ]
 
 bench: $(STAMP) ## Ingest throughput and ask latency (p50/p95) on this machine
 	$(BIN)/python bench/bench.py --corpus $(CORPUS)
