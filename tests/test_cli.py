@@ -157,3 +157,35 @@ def test_ingest_cli_prints_a_summary_and_json(capsys, tmp_path: Path) -> None:
         capsys, "ingest", str(REPO / "corpus"), "--index", str(tmp_path / "i"), "--json"
     )
     assert json.loads(out)["unchanged"] == [SEED_ID]
+
+
+@pytest.mark.parametrize(
+    ("host", "auth", "expected"),
+    [
+        ("127.0.0.1", None, None),
+        ("localhost", None, None),
+        ("::1", None, None),
+        ("0.0.0.0", "u:p", ("u", "p")),
+    ],
+)
+def test_serve_auth_accepts_loopback_or_a_login(host: str, auth: str | None, expected) -> None:
+    from ui.cli import serve_auth
+
+    assert serve_auth(host, auth) == expected
+
+
+@pytest.mark.parametrize(
+    ("host", "auth", "message"),
+    [
+        ("0.0.0.0", None, "give --auth USER:PASSWORD"),
+        ("192.168.1.5", None, "exposes the chat beyond this machine"),
+        ("127.0.0.1", "nopassword", "USER:PASSWORD"),
+        ("127.0.0.1", ":p", "USER:PASSWORD"),
+    ],
+)
+def test_serve_refuses_open_non_loopback_binds(host: str, auth: str | None, message: str) -> None:
+    from retrieval import InvalidInputError
+    from ui.cli import serve_auth
+
+    with pytest.raises(InvalidInputError, match=message):
+        serve_auth(host, auth)

@@ -190,3 +190,25 @@ def test_chat_text_shows_markup_as_text() -> None:
     assert "<script" not in shown and "&lt;script&gt;" in shown
     assert "\\*x\\*" in shown and "\\[a\\]" in shown
     assert "\n\\# h\n1\\. item" in shown
+
+
+def test_login_is_enforced_when_auth_is_set(seed_index: str) -> None:
+    import httpx
+    from gradio_client import Client
+
+    from ui.cli import serve_auth
+
+    port = _free_port()
+    demo = launch(seed_index, port=port, auth=serve_auth("127.0.0.1", "reader:s3cret"), block=False)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        # without the login the API refuses; with it, a cited answer comes back
+        assert httpx.get(f"{url}config", timeout=10).status_code in (401, 403)
+        with pytest.raises(Exception):  # noqa: B017 - any refusal; the client has no one type
+            Client(url, verbose=False).predict(ANSWERABLE, api_name="/ask")
+        result = Client(url, auth=("reader", "s3cret"), verbose=False).predict(
+            ANSWERABLE, api_name="/ask"
+        )
+        assert result["citations"] and not result["abstained"]
+    finally:
+        demo.close()

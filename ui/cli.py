@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import ipaddress
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -151,6 +153,34 @@ def run_batch(path: Path, out: TextIO, index_dir: str | None, progress: bool) ->
     return ok, failed
 
 
+def serve_auth(host: str, auth: str | None) -> tuple[str, str] | None:
+    """The (user, password) login for ``cqa serve``; refuses an open non-loopback bind.
+
+    >>> serve_auth("127.0.0.1", None) is None
+    True
+    >>> serve_auth("0.0.0.0", None)
+    Traceback (most recent call last):
+    ...
+    retrieval.errors.InvalidInputError: binding 0.0.0.0 exposes the chat beyond this machine; give --auth USER:PASSWORD (or set CQA_AUTH), or use --host 127.0.0.1
+    """
+    login: tuple[str, str] | None = None
+    if auth:
+        user, sep, password = auth.partition(":")
+        if not sep or not user or not password:
+            raise InvalidInputError("--auth must look like USER:PASSWORD, both parts non-empty")
+        login = (user, password)
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback and login is None:
+        raise InvalidInputError(
+            f"binding {host} exposes the chat beyond this machine; give --auth USER:PASSWORD "
+            "(or set CQA_AUTH), or use --host 127.0.0.1"
+        )
+    return login
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="cqa",
@@ -203,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("--port", type=_port, default=7860, help="port (default 7860)")
     s.add_argument("--index", help=index_help)
+    s.add_argument(
+        "--auth",
+        metavar="USER:PASSWORD",
+        help="require this login (or set $CQA_AUTH); needed to bind anything but loopback",
+    )
 
     s = sub.add_parser("status", help="describe the index (manifest summary)")
     s.add_argument("--index", help=index_help)
@@ -281,7 +316,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from ui.app import launch
 
-        launch(index_dir=args.index, host=args.host, port=args.port)
+        auth = serve_auth(args.host, args.auth or os.environ.get("CQA_AUTH"))
+        launch(index_dir=args.index, host=args.host, port=args.port, auth=auth)
         return 0
     if args.command == "status":
         from ingest import index_status
