@@ -17,7 +17,7 @@ from retrieval.embedders import get_embedder
 from retrieval.engine import Engine, Query, contextualize
 from retrieval.errors import InvalidInputError
 from retrieval.lexical import tokenize
-from retrieval.store import check_compatible, load_generation, read_manifest
+from retrieval.store import check_compatible, current_generation, load_generation, read_manifest
 from retrieval.types import Answer, Passage
 
 MAX_QUESTION_CHARS = 1000
@@ -33,6 +33,11 @@ def get_engine(index_dir: str | os.PathLike[str] | None = None) -> Engine:
     """
     set_offline_env()
     target = resolve_index_dir(index_dir).resolve()
+    # The hot path reads only the pointer; the manifest (one hash per article) is parsed
+    # when the generation changes.
+    engine = _engines.get(target)
+    if engine is not None and current_generation(target) == engine.generation:
+        return engine
     gen, manifest = read_manifest(target)
     with _lock:
         engine = _engines.get(target)
