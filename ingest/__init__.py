@@ -8,6 +8,6 @@ from retrieval.config import set_offline_env
 
 set_offline_env()
 
-from ingest.pipeline import IngestReport, index_status, ingest  # noqa: E402
+from ingest.pipeline import IngestReport, index_status, ingest, remove_articles  # noqa: E402
 
-__all__ = ["IngestReport", "index_status", "ingest"]
+__all__ = ["IngestReport", "index_status", "ingest", "remove_articles"]

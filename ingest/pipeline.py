@@ -14,7 +14,7 @@ from ingest.readers import META_KEYS, Article, read_paths
 from ingest.text import BoilerplateFilter, segment
 from retrieval.config import DEFAULT_EMBEDDER, ChunkSettings, resolve_index_dir, set_offline_env
 from retrieval.embedders import Embedder, get_embedder
-from retrieval.errors import CQAError, IndexIncompatibleError
+from retrieval.errors import CQAError, IndexIncompatibleError, InvalidInputError
 from retrieval.store import (
     ArticleRecord,
     check_compatible,
@@ -234,3 +234,45 @@ def index_status(index_dir: str | os.PathLike[str] | None = None) -> dict[str, A
         **{k: manifest.get(k) for k in ("created", "counts", "embedder", "pipeline")},
         "articles": manifest.get("articles", {}),
     }
+
+
+def remove_articles(
+    doc_ids: Sequence[str],
+    index_dir: str | os.PathLike[str] | None = None,
+    *,
+    wait_seconds: float = 0.0,
+) -> IngestReport:
+    """Remove articles from the index by id (atomically, like an ingest).
+
+    >>> remove_articles(["some-id"]).removed           # doctest: +SKIP
+    ['some-id']
+    """
+    started = time.perf_counter()
+    target = resolve_index_dir(index_dir)
+    wanted = [d for d in dict.fromkeys(doc_ids) if d]
+    if not wanted:
+        raise InvalidInputError("name at least one article id to remove")
+    report = IngestReport(index_dir=str(target))
+    with index_lock(target, wait_seconds=wait_seconds):
+        gen, manifest = read_manifest(target)
+        records = load_generation(target, gen, manifest).records()
+        unknown = [d for d in wanted if d not in records]
+        if unknown:
+            raise InvalidInputError(
+                f"no article with id {', '.join(map(repr, unknown))} in the index; "
+                "`cqa status` lists the ids"
+            )
+        final = [r for d, r in records.items() if d not in wanted]
+        report.removed = wanted
+        report.unchanged = [r.doc_id for r in final]
+        report.articles_total = len(final)
+        report.chunks_total = sum(len(r.chunks) for r in final)
+        keep_keys = ("embedder", "pipeline", "boilerplate_rules")
+        report.generation = write_generation(
+            target,
+            {k: manifest[k] for k in keep_keys if k in manifest},
+            final,
+            int(manifest["embedder"]["dim"]),
+        )
+    report.seconds = time.perf_counter() - started
+    return report

@@ -8,7 +8,7 @@ from retrieval.config import set_offline_env
 
 set_offline_env()
 
-from retrieval.api import ask, ask_batch, get_engine, search  # noqa: E402
+from retrieval.api import ask, ask_batch, get_engine, list_articles, search  # noqa: E402
 from retrieval.errors import (  # noqa: E402
     CQAError,
     IndexCorruptError,
@@ -34,5 +34,6 @@ __all__ = [
     "ask",
     "ask_batch",
     "get_engine",
+    "list_articles",
     "search",
 ]

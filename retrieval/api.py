@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from retrieval.config import DEFAULT_EMBEDDER, AnswerSettings, resolve_index_dir, set_offline_env
 from retrieval.embedders import get_embedder
 from retrieval.engine import Engine, Query, contextualize
@@ -114,8 +116,13 @@ def ask_batch(
     questions: Sequence[str],
     index_dir: str | os.PathLike[str] | None = None,
     histories: Sequence[Any] | None = None,
+    *,
+    doc_ids: Sequence[str] | None = None,
+    authors: Sequence[str] | None = None,
 ) -> list[Answer]:
     """Answer many questions at once (one embedding batch), in input order.
+
+    ``doc_ids`` / ``authors`` restrict every question to those articles or authors.
 
     >>> [a.abstained for a in ask_batch(["What does Putin fear most?", "How do I cook borscht?"])]  # doctest: +SKIP
     [False, True]
@@ -137,6 +144,9 @@ def ask_batch(
     if not queries:
         return []
     engine = get_engine(index_dir)
+    allowed = engine.allowed_chunks(_names(doc_ids, "doc_ids"), _names(authors, "authors"))
+    for query in queries:
+        query.allowed = allowed
     answers: list[Answer] = []
     step = 256
     for lo in range(0, len(queries), step):
@@ -148,6 +158,9 @@ def ask(
     question: str,
     index_dir: str | os.PathLike[str] | None = None,
     history: Any = None,
+    *,
+    doc_ids: Sequence[str] | None = None,
+    authors: Sequence[str] | None = None,
 ) -> Answer:
     """Answer one question, citing the exact source sentences, or refuse plainly.
 
@@ -157,11 +170,18 @@ def ask(
     >>> ask("What does Putin fear most from NATO's expansion?").citations[0].quote  # doctest: +SKIP
     'It is the proximity of western principles to Russia’s border – not military power – ...'
     """
-    return ask_batch([question], index_dir, histories=[history])[0]
+    return ask_batch([question], index_dir, histories=[history], doc_ids=doc_ids, authors=authors)[
+        0
+    ]
 
 
 def search(
-    question: str, k: int = 10, index_dir: str | os.PathLike[str] | None = None
+    question: str,
+    k: int = 10,
+    index_dir: str | os.PathLike[str] | None = None,
+    *,
+    doc_ids: Sequence[str] | None = None,
+    authors: Sequence[str] | None = None,
 ) -> list[Passage]:
     """The ``k`` best passages for a question (dense + BM25, fused by reciprocal rank).
 
@@ -174,5 +194,36 @@ def search(
         raise InvalidInputError(f"k must be at least 1, got {k}")
     query = _query(question)
     engine = get_engine(index_dir)
+    query.allowed = engine.allowed_chunks(_names(doc_ids, "doc_ids"), _names(authors, "authors"))
     qvecs = engine.embedder.encode([query.retrieval_text])
     return engine.retrieve([query], qvecs, k)[0]
+
+
+def _names(values: Sequence[str] | None, what: str) -> list[str] | None:
+    if values is None:
+        return None
+    if isinstance(values, str):
+        values = [values]
+    if not all(isinstance(v, str) for v in values):
+        raise InvalidInputError(f"{what} must be a list of strings, got {values!r}")
+    cleaned = [v.strip() for v in values if v.strip()]
+    return cleaned or None
+
+
+def list_articles(index_dir: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
+    """The indexed articles with their metadata and passage counts, in index order.
+
+    >>> [a["author"] for a in list_articles()]        # doctest: +SKIP
+    ['Rob Dannenberg']
+    """
+    engine = get_engine(index_dir)
+    idx = engine.index
+    counts = np.bincount(idx.chunk_article, minlength=len(idx.articles))
+    return [
+        {
+            **{k: v for k, v in art.items() if k not in ("text", "content_hash")},
+            "passages": int(counts[i]),
+            "chars": len(art["text"]),
+        }
+        for i, art in enumerate(idx.articles)
+    ]

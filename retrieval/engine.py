@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import faiss
 import numpy as np
 
 from retrieval.config import AnswerSettings
 from retrieval.embedders import Embedder
+from retrieval.errors import InvalidInputError
 from retrieval.lexical import STOPWORDS, BM25Index, tokenize, words
 from retrieval.store import LoadedIndex
 from retrieval.types import Answer, Citation, Passage
@@ -86,6 +89,8 @@ class Query:
     retrieval_text: str
     terms: list[str]
     notes: list[str] = field(default_factory=list)
+    # chunk ids the question is restricted to (chosen articles or authors); None = all
+    allowed: np.ndarray | None = None
 
 
 def contextualize(question: str, history: list[str]) -> str:
@@ -152,43 +157,113 @@ class Engine:
             publisher=art["publisher"],
         )
 
+    def allowed_chunks(
+        self, doc_ids: list[str] | None = None, authors: list[str] | None = None
+    ) -> np.ndarray | None:
+        """Chunk ids of the chosen articles and/or authors (None when nothing is chosen).
+
+        Unknown names are an error that lists what exists, so a typo never silently
+        widens or empties the search.
+        """
+        if not doc_ids and not authors:
+            return None
+        arts = self.index.articles
+        keep = np.ones(len(arts), dtype=bool)
+        if doc_ids:
+            known = {a["doc_id"] for a in arts}
+            unknown = [d for d in doc_ids if d not in known]
+            if unknown:
+                raise InvalidInputError(
+                    f"no article with id {', '.join(map(repr, unknown))}; "
+                    f"known ids: {', '.join(sorted(known)[:20])}"
+                )
+            keep &= np.array([a["doc_id"] in set(doc_ids) for a in arts])
+        if authors:
+            wanted = {" ".join(a.split()).casefold() for a in authors}
+            known_authors = {a["author"].casefold() for a in arts if a["author"]}
+            unknown = sorted(w for w in wanted if w not in known_authors)
+            if unknown:
+                raise InvalidInputError(
+                    f"no article by {', '.join(map(repr, unknown))}; known authors: "
+                    f"{', '.join(sorted({a['author'] for a in arts if a['author']})[:20])}"
+                )
+            keep &= np.array([a["author"].casefold() in wanted for a in arts])
+        return np.flatnonzero(keep[self.index.chunk_article]).astype(np.int64)
+
     def retrieve(self, queries: list[Query], qvecs: np.ndarray, k: int) -> list[list[Passage]]:
         """Dense and BM25 candidates fused by reciprocal rank; the best ``k`` per query."""
         n = self.index.n_chunks
+        results: list[list[Passage]] = [[] for _ in queries]
         if n == 0:
-            return [[] for _ in queries]
+            return results
         depth = min(max(self.settings.candidates, k), n)
-        d_scores, d_ids = self.index.chunk_index.search(np.ascontiguousarray(qvecs), depth)
-        lexical = self.bm25.search([tokenize(q.retrieval_text) for q in queries], depth)
-        rrf_k = self.settings.rrf_k
-        results = []
-        for qi in range(len(queries)):
-            fused: dict[int, dict[str, Any]] = {}
-            for rank, (cid, score) in enumerate(zip(d_ids[qi], d_scores[qi])):
-                if cid < 0:
-                    continue
-                entry = fused.setdefault(int(cid), {"rrf": 0.0})
-                entry["rrf"] += 1.0 / (rrf_k + rank + 1)
-                entry["dense"] = float(score)
-            for rank, (cid, score) in enumerate(lexical[qi]):
-                entry = fused.setdefault(int(cid), {"rrf": 0.0})
-                entry["rrf"] += 1.0 / (rrf_k + rank + 1)
-                entry["bm25"] = float(score)
-            best = sorted(fused.items(), key=lambda kv: -kv[1]["rrf"])[:k]
-            passages = []
-            for cid, entry in best:
-                p = self.passage(cid, round(entry["rrf"], 6))
-                p.dense_score = entry.get("dense")
-                p.bm25_score = entry.get("bm25")
-                p.retrievers = [r for r in ("dense", "bm25") if r in entry]
-                passages.append(p)
-            results.append(passages)
+        plain = [i for i, q in enumerate(queries) if q.allowed is None]
+        if plain:
+            d_scores, d_ids = self.index.chunk_index.search(
+                np.ascontiguousarray(qvecs[plain]), depth
+            )
+            lexical = self.bm25.search([tokenize(queries[i].retrieval_text) for i in plain], depth)
+            for row, qi in enumerate(plain):
+                results[qi] = self._fuse(d_ids[row], d_scores[row], lexical[row], k)
+        for qi, q in enumerate(queries):
+            if q.allowed is None:
+                continue
+            if len(q.allowed) == 0:
+                continue
+            # Filtered questions search only the chosen chunks, so a small author's articles
+            # are never crowded out of the candidate list by everyone else's.
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(q.allowed))  # type: ignore[call-arg]
+            sub_depth = min(depth, len(q.allowed))
+            d_scores, d_ids = self.index.chunk_index.search(
+                np.ascontiguousarray(qvecs[qi : qi + 1]), sub_depth, params=params
+            )
+            lexical = self.bm25.search([tokenize(q.retrieval_text)], sub_depth, q.allowed)
+            results[qi] = self._fuse(d_ids[0], d_scores[0], lexical[0], k)
         return results
 
+    def _fuse(
+        self, d_ids: np.ndarray, d_scores: np.ndarray, lexical: list[tuple[int, float]], k: int
+    ) -> list[Passage]:
+        rrf_k = self.settings.rrf_k
+        fused: dict[int, dict[str, Any]] = {}
+        for rank, (cid, score) in enumerate(zip(d_ids, d_scores)):
+            if cid < 0:
+                continue
+            entry = fused.setdefault(int(cid), {"rrf": 0.0})
+            entry["rrf"] += 1.0 / (rrf_k + rank + 1)
+            entry["dense"] = float(score)
+        for rank, (cid, score) in enumerate(lexical):
+            entry = fused.setdefault(int(cid), {"rrf": 0.0})
+            entry["rrf"] += 1.0 / (rrf_k + rank + 1)
+            entry["bm25"] = float(score)
+        best = sorted(fused.items(), key=lambda kv: -kv[1]["rrf"])[:k]
+        passages = []
+        for cid, entry in best:
+            p = self.passage(cid, round(entry["rrf"], 6))
+            p.dense_score = entry.get("dense")
+            p.bm25_score = entry.get("bm25")
+            p.retrievers = [r for r in ("dense", "bm25") if r in entry]
+            passages.append(p)
+        return passages
+
     def answer_batch(self, queries: list[Query]) -> list[Answer]:
+        t0 = time.perf_counter()
         qvecs = self.embedder.encode([q.retrieval_text for q in queries], batch_size=64)
+        t1 = time.perf_counter()
         retrieved = self.retrieve(queries, qvecs, self.settings.passages)
-        return [self.answerer.answer(q, qvecs[i], retrieved[i]) for i, q in enumerate(queries)]
+        t2 = time.perf_counter()
+        answers = []
+        for i, q in enumerate(queries):
+            t = time.perf_counter()
+            ans = self.answerer.answer(q, qvecs[i], retrieved[i])
+            # embed and retrieve ran once for the whole batch: each answer gets its share
+            ans.timings = {
+                "embed_ms": round((t1 - t0) * 1000 / len(queries), 2),
+                "retrieve_ms": round((t2 - t1) * 1000 / len(queries), 2),
+                "answer_ms": round((time.perf_counter() - t) * 1000, 2),
+            }
+            answers.append(ans)
+        return answers
 
 
 class ExtractiveAnswerer:

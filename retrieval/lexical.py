@@ -237,15 +237,24 @@ class BM25Index:
         if docs:
             self._bm25.index([tokenize(d) or ["\x00"] for d in docs], show_progress=False)
 
-    def search(self, queries: list[list[str]], k: int) -> list[list[tuple[int, float]]]:
-        """For each tokenized query, up to ``k`` (doc row, score) pairs with a positive score."""
+    def search(
+        self, queries: list[list[str]], k: int, allowed: np.ndarray | None = None
+    ) -> list[list[tuple[int, float]]]:
+        """For each tokenized query, up to ``k`` (doc row, score) pairs with a positive score.
+
+        ``allowed`` (doc rows) restricts the search, e.g. to chosen articles or authors.
+        """
         k = min(k, self.size)
+        mask = None
+        if allowed is not None:
+            mask = np.zeros(self.size, dtype=np.float32)
+            mask[allowed] = 1.0
         out: list[list[tuple[int, float]]] = [[] for _ in queries]
         live = [i for i, q in enumerate(queries) if q]
         if not live or k == 0:
             return out
         docs, scores = self._bm25.retrieve(
-            [queries[i] for i in live], k=k, show_progress=False, n_threads=1
+            [queries[i] for i in live], k=k, show_progress=False, n_threads=1, weight_mask=mask
         )
         for row, i in enumerate(live):
             out[i] = [

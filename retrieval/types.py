@@ -63,6 +63,8 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # milliseconds per step (embed, retrieve, answer), for "how this answer was found"
+    timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape: question, answer, abstained, citations (and notes, if any)."""

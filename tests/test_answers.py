@@ -133,3 +133,29 @@ def test_long_and_noisy_questions_are_cleaned_not_rejected(seed_index: str) -> N
     ans = ask(noisy, index_dir=seed_index)
     assert ans.notes and "only its first" in ans.notes[0]
     assert "\x00" not in ans.question
+
+
+def test_filters_restrict_to_chosen_articles_and_authors(seed_index: str) -> None:
+    from retrieval import InvalidInputError, list_articles
+
+    q = "What does Putin fear most from NATO's expansion?"
+    by_author = ask(q, index_dir=seed_index, authors=["rob dannenberg"])
+    assert not by_author.abstained and all(
+        c.author == "Rob Dannenberg" for c in by_author.citations
+    )
+    assert ask(q, index_dir=seed_index, doc_ids=[SEED_ID]).citations
+    with pytest.raises(
+        InvalidInputError, match="no article by 'jane doe'; known authors: Rob Dannenberg"
+    ):
+        ask(q, index_dir=seed_index, authors=["Jane Doe"])
+    with pytest.raises(InvalidInputError, match="no article with id 'nope'"):
+        search(q, index_dir=seed_index, doc_ids=["nope"])
+    (art,) = list_articles(seed_index)
+    assert art["doc_id"] == SEED_ID and art["passages"] > 5 and "text" not in art
+
+
+def test_answers_carry_step_timings(seed_index: str) -> None:
+    ans = ask("Why is haste ill-advised?", index_dir=seed_index)
+    assert set(ans.timings) == {"embed_ms", "retrieve_ms", "answer_ms"}
+    assert all(v >= 0 for v in ans.timings.values())
+    assert "timings" not in ans.to_dict()

@@ -190,3 +190,20 @@ def test_query_side_refuses_other_models_and_formats(seed_index: str, tmp_path: 
 def test_missing_index_says_how_to_build_one(tmp_path: Path) -> None:
     with pytest.raises(IndexNotFoundError, match="cqa ingest"):
         ask("Anything?", index_dir=tmp_path / "nothing-here")
+
+
+def test_remove_articles_by_id(seed_index: str, tmp_path: Path, corpus_copy: Path) -> None:
+    from ingest import remove_articles
+    from retrieval import InvalidInputError
+
+    path = _copy_index(seed_index, tmp_path / "idx")
+    (corpus_copy / "extra.md").write_text("---\ntitle: Extra\n---\nArctic ice.\n", "utf-8")
+    ingest([corpus_copy], path)
+    with pytest.raises(InvalidInputError, match="no article with id 'ghost'"):
+        remove_articles(["ghost"], path)
+    report = remove_articles(["extra"], path)
+    assert report.removed == ["extra"] and report.articles_total == 1
+    assert [a["doc_id"] for a in _load(path).articles] == [SEED_ID]
+    # the remaining article still answers, and a later ingest sees it unchanged
+    assert not ask("What does Putin fear most?", index_dir=path).abstained
+    assert ingest([CORPUS], path).unchanged == [SEED_ID]

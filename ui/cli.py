@@ -211,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ask", help="answer one question with citations")
     s.add_argument("question")
     s.add_argument("--index", help=index_help)
+    s.add_argument("--doc", action="append", metavar="ID", help="only this article (repeatable)")
+    s.add_argument("--author", action="append", help="only this author's articles (repeatable)")
     s.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
 
     s = sub.add_parser("search", help="show the passages retrieved for a question")
@@ -219,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--k", type=_positive_int, default=5, help="how many passages (at least 1; default 5)"
     )
     s.add_argument("--index", help=index_help)
+    s.add_argument("--doc", action="append", metavar="ID", help="only this article (repeatable)")
+    s.add_argument("--author", action="append", help="only this author's articles (repeatable)")
     s.add_argument("--json", action="store_true", help="print the passages as JSON")
 
     s = sub.add_parser(
@@ -238,6 +242,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="USER:PASSWORD",
         help="require this login (or set $CQA_AUTH); needed to bind anything but loopback",
     )
+
+    s = sub.add_parser("remove", help="remove articles from the index by id")
+    s.add_argument("doc_ids", nargs="+", metavar="ID")
+    s.add_argument("--index", help=index_help)
 
     s = sub.add_parser("status", help="describe the index (manifest summary)")
     s.add_argument("--index", help=index_help)
@@ -280,7 +288,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "ask":
         from retrieval import ask
 
-        ans = ask(args.question, index_dir=args.index)
+        ans = ask(args.question, index_dir=args.index, doc_ids=args.doc, authors=args.author)
         if args.json:
             _print_json(ans.to_dict(), out)
         else:
@@ -289,7 +297,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "search":
         from retrieval import search
 
-        passages = search(args.question, k=args.k, index_dir=args.index)
+        passages = search(
+            args.question, k=args.k, index_dir=args.index, doc_ids=args.doc, authors=args.author
+        )
         if args.json:
             _print_json([p.to_dict() for p in passages], out)
         else:
@@ -318,6 +328,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         auth = serve_auth(args.host, args.auth or os.environ.get("CQA_AUTH"))
         launch(index_dir=args.index, host=args.host, port=args.port, auth=auth)
+        return 0
+    if args.command == "remove":
+        from ingest import remove_articles
+
+        print(remove_articles(args.doc_ids, args.index).summary(), file=out)
         return 0
     if args.command == "status":
         from ingest import index_status
