@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE=1
 export GRADIO_ANALYTICS_ENABLED=False
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run serve ingest test test-slow bench check fmt clean
+.PHONY: help setup run serve ingest test test-slow bench check fmt clean browser
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,8 +34,21 @@ run: $(STAMP) ## Set up, ingest corpus/ if missing or stale, serve the chat on h
 
 serve: run ## Same as run
 
-test: $(STAMP) ## Set up and run the whole test suite
-	$(BIN)/pytest -m "not slow"
+# Tests run in a network namespace with only loopback when this machine allows one (root with
+# unshare), so any hidden download by the app, a model loader, Gradio or a test fails loudly.
+NETNS := $(shell [ "$$(id -u)" = 0 ] && unshare -n true 2>/dev/null && command -v ip >/dev/null && echo yes)
+ifeq ($(NETNS),yes)
+OFFLINE := unshare -n sh -c 'ip link set lo up && exec "$$0" "$$@"'
+endif
+
+# Browser tests drive Debian's chromium (Playwright's own browser download cannot work offline).
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  { echo "chromium is missing: install Debian's chromium package (as root)"; exit 1; }
+
+test: $(STAMP) browser ## Set up and run the whole test suite (offline: loopback only)
+	$(OFFLINE) $(BIN)/pytest -m "not slow"
 
 test-slow: $(STAMP) ## The slower checks kept out of `make test`
 	# exit 5 means no test carries the marker yet, which is not a failure
