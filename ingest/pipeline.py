@@ -88,7 +88,10 @@ def _embed_articles(
         # One encode call over many articles keeps batches full, which is what makes CPU
         # ingestion fast; vectors are split back per article afterwards.
         texts = [t for _, cs, ss in pending for t in (*cs, *ss)]
-        vecs = embedder.encode(texts, batch_size=64)
+        # A one-sentence chunk is the same text as its sentence: embed each distinct text once.
+        unique = list(dict.fromkeys(texts))
+        where = {t: i for i, t in enumerate(unique)}
+        vecs = embedder.encode(unique, batch_size=64)[[where[t] for t in texts]]
         pos = 0
         for rec, cs, ss in pending:
             rec.chunk_vecs = vecs[pos : pos + len(cs)]

@@ -119,10 +119,12 @@ def ask_batch(
     *,
     doc_ids: Sequence[str] | None = None,
     authors: Sequence[str] | None = None,
+    retrieval_mode: str = "hybrid",
 ) -> list[Answer]:
     """Answer many questions at once (one embedding batch), in input order.
 
-    ``doc_ids`` / ``authors`` restrict every question to those articles or authors.
+    ``doc_ids`` / ``authors`` restrict every question to those articles or authors;
+    ``retrieval_mode`` "dense" or "bm25" runs one retriever alone (evaluation baselines).
 
     >>> [a.abstained for a in ask_batch(["What does Putin fear most?", "How do I cook borscht?"])]  # doctest: +SKIP
     [False, True]
@@ -150,7 +152,7 @@ def ask_batch(
     answers: list[Answer] = []
     step = 256
     for lo in range(0, len(queries), step):
-        answers.extend(engine.answer_batch(queries[lo : lo + step]))
+        answers.extend(engine.answer_batch(queries[lo : lo + step], retrieval_mode))
     return answers
 
 
@@ -182,6 +184,7 @@ def search(
     *,
     doc_ids: Sequence[str] | None = None,
     authors: Sequence[str] | None = None,
+    retrieval_mode: str = "hybrid",
 ) -> list[Passage]:
     """The ``k`` best passages for a question (dense + BM25, fused by reciprocal rank).
 
@@ -196,7 +199,7 @@ def search(
     engine = get_engine(index_dir)
     query.allowed = engine.allowed_chunks(_names(doc_ids, "doc_ids"), _names(authors, "authors"))
     qvecs = engine.embedder.encode([query.retrieval_text])
-    return engine.retrieve([query], qvecs, k)[0]
+    return engine.retrieve([query], qvecs, k, retrieval_mode)[0]
 
 
 def _names(values: Sequence[str] | None, what: str) -> list[str] | None:

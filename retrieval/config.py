@@ -69,6 +69,7 @@ class AnswerSettings:
     passages: int = 6
     candidates: int = 50
     rrf_k: int = 60
+    sentence_candidates: int = 10
     max_sentences: int = 3
     min_sentence_score: float = 0.36
     relative_cutoff: float = 0.85

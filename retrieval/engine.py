@@ -14,6 +14,8 @@ from retrieval.config import AnswerSettings
 from retrieval.embedders import Embedder
 from retrieval.errors import InvalidInputError
 from retrieval.lexical import STOPWORDS, BM25Index, tokenize, words
+from retrieval.rules import question_needs, satisfies_type, unknown_names
+from retrieval.speakers import speaker_of
 from retrieval.store import LoadedIndex
 from retrieval.types import Answer, Citation, Passage
 
@@ -22,39 +24,6 @@ REFUSAL = "The indexed commentary does not address this question."
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|but|so|also|what about|how about|what else|why|why not|how so|then)\b", re.I
 )
-# What a question asks for decides what a sentence must contain to answer it: "how many"
-# wants a number and "when" a date. A sentence without one is not an answer, however similar.
-_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|million|billion|trillion|dozens?|several|half|percent)\b",
-    re.I,
-)
-_DATE = re.compile(
-    r"\b(1[5-9]\d\d|20\d\d)s?\b|\b(january|february|march|april|may|june|july|august|"
-    r"september|october|november|december|yesterday|today|tomorrow|ago|century|decade|"
-    r"weeks?|months?|years?|days?|since|until|after|before)\b",
-    re.I,
-)
-_ASKS = (
-    (re.compile(r"^\s*(how (many|much)|what (number|percentage|share|amount))\b", re.I), _NUMBER),
-    (re.compile(r"^\s*(when|what (year|date|month|day)|which (year|date))\b", re.I), _DATE),
-)
-
-
-def satisfies_type(question: str, sentence: str) -> bool:
-    """Whether ``sentence`` has the kind of fact the question asks for (a number, a date).
-
-    >>> satisfies_type("How many troops are there?", "Russia is weaker than the West.")
-    False
-    >>> satisfies_type("When did they talk?", "They talked on February 12.")
-    True
-    """
-    for asks, needs in _ASKS:
-        if asks.search(question):
-            return bool(needs.search(sentence))
-    return True
-
-
 # A sentence opening with "This treaty ..." only makes sense with the one before it, which
 # usually holds the name the reader asked about; such quotes are widened to include it.
 _ANAPHORA = re.compile(
@@ -110,6 +79,9 @@ def contextualize(question: str, history: list[str]) -> str:
     return question
 
 
+RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
+
+
 class Answerer(Protocol):
     """Turns retrieved passages into an ``Answer``; chosen by name in the engine."""
 
@@ -133,6 +105,11 @@ class Engine:
                 for i in range(index.n_chunks)
             ]
         )
+        # Every word the corpus uses (with titles and authors): a question naming someone
+        # outside it is refused rather than answered with a look-alike sentence.
+        self.known_words: set[str] = set()
+        for art in arts:
+            self.known_words.update(words(f"{art['title']} {art['author']} {art['text']}"))
         self.answerer = ExtractiveAnswerer(self)
 
     @property
@@ -190,8 +167,18 @@ class Engine:
             keep &= np.array([a["author"].casefold() in wanted for a in arts])
         return np.flatnonzero(keep[self.index.chunk_article]).astype(np.int64)
 
-    def retrieve(self, queries: list[Query], qvecs: np.ndarray, k: int) -> list[list[Passage]]:
-        """Dense and BM25 candidates fused by reciprocal rank; the best ``k`` per query."""
+    def retrieve(
+        self, queries: list[Query], qvecs: np.ndarray, k: int, mode: str = "hybrid"
+    ) -> list[list[Passage]]:
+        """Dense and BM25 candidates fused by reciprocal rank; the best ``k`` per query.
+
+        ``mode`` "dense" or "bm25" uses one retriever alone (the evaluation's baselines).
+        """
+        if mode not in RETRIEVAL_MODES:
+            raise InvalidInputError(
+                f"retrieval mode must be one of {', '.join(RETRIEVAL_MODES)}, got {mode!r}"
+            )
+        use_dense, use_bm25 = mode != "bm25", mode != "dense"
         n = self.index.n_chunks
         results: list[list[Passage]] = [[] for _ in queries]
         if n == 0:
@@ -199,10 +186,16 @@ class Engine:
         depth = min(max(self.settings.candidates, k), n)
         plain = [i for i, q in enumerate(queries) if q.allowed is None]
         if plain:
-            d_scores, d_ids = self.index.chunk_index.search(
-                np.ascontiguousarray(qvecs[plain]), depth
+            d_scores, d_ids = (
+                self.index.chunk_index.search(np.ascontiguousarray(qvecs[plain]), depth)
+                if use_dense
+                else (np.zeros((len(plain), 0)), np.zeros((len(plain), 0), dtype=np.int64))
             )
-            lexical = self.bm25.search([tokenize(queries[i].retrieval_text) for i in plain], depth)
+            lexical = (
+                self.bm25.search([tokenize(queries[i].retrieval_text) for i in plain], depth)
+                if use_bm25
+                else [[] for _ in plain]
+            )
             for row, qi in enumerate(plain):
                 results[qi] = self._fuse(d_ids[row], d_scores[row], lexical[row], k)
         for qi, q in enumerate(queries):
@@ -218,7 +211,12 @@ class Engine:
                 np.ascontiguousarray(qvecs[qi : qi + 1]), sub_depth, params=params
             )
             lexical = self.bm25.search([tokenize(q.retrieval_text)], sub_depth, q.allowed)
-            results[qi] = self._fuse(d_ids[0], d_scores[0], lexical[0], k)
+            results[qi] = self._fuse(
+                d_ids[0] if use_dense else np.zeros(0, dtype=np.int64),
+                d_scores[0],
+                lexical[0] if use_bm25 else [],
+                k,
+            )
         return results
 
     def _fuse(
@@ -246,11 +244,11 @@ class Engine:
             passages.append(p)
         return passages
 
-    def answer_batch(self, queries: list[Query]) -> list[Answer]:
+    def answer_batch(self, queries: list[Query], mode: str = "hybrid") -> list[Answer]:
         t0 = time.perf_counter()
         qvecs = self.embedder.encode([q.retrieval_text for q in queries], batch_size=64)
         t1 = time.perf_counter()
-        retrieved = self.retrieve(queries, qvecs, self.settings.passages)
+        retrieved = self.retrieve(queries, qvecs, self.settings.passages, mode)
         t2 = time.perf_counter()
         answers = []
         for i, q in enumerate(queries):
@@ -289,11 +287,22 @@ class ExtractiveAnswerer:
             ):
                 sent_ids.setdefault(sid, rank)
         refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
-        if not sent_ids:
+        if not sent_ids or unknown_names(query.question, self.engine.known_words):
             return refusal
+        # Sentence-level dense search over the whole index (or the chosen articles) adds the
+        # best single sentences whose chunk missed the passage cut: a bi-encoder reranker.
+        all_cos = idx.sent_vecs @ qvec
+        if query.allowed is not None:
+            ok = np.isin(idx.sent_article, np.unique(idx.chunk_article[query.allowed]))
+            all_cos = np.where(ok, all_cos, -1.0)
+        extra = np.argsort(-all_cos)[: settings.sentence_candidates]
+        for sid in extra:
+            if all_cos[sid] > -1.0:
+                sent_ids.setdefault(int(sid), len(passages))
         ids = np.fromiter(sent_ids, dtype=np.int64)
-        dense = idx.sent_vecs[ids] @ qvec
+        dense = all_cos[ids]
         terms = set(query.terms)
+        typed = question_needs(query.question) is not None
         scored = []
         for sid, cos in zip(ids, dense):
             art = idx.articles[int(idx.sent_article[sid])]
@@ -301,6 +310,9 @@ class ExtractiveAnswerer:
             if not satisfies_type(query.question, text):
                 continue
             overlap = len(terms & set(tokenize(text))) / len(terms) if terms else 0.0
+            if typed and overlap == 0:
+                # a date or number about something else is not the date or number asked for
+                continue
             scored.append((float(cos) + 0.15 * overlap, float(cos), overlap, int(sid)))
         if not scored:
             return refusal
@@ -340,6 +352,15 @@ class ExtractiveAnswerer:
                 and _ANAPHORA.match(text[start:end])
             ):
                 start = int(idx.sent_start[sid - 1])
+            nxt = sid + 1
+            if (
+                len(text[start:end].split()) < 6
+                and nxt < len(idx.sent_article)
+                and int(idx.sent_article[nxt]) == a_idx
+                and "\n\n" not in text[end : int(idx.sent_start[nxt])]
+            ):
+                # "Churchill avoided infamy." says little alone; its point is in the next one
+                end = int(idx.sent_end[nxt])
             if spans and spans[-1][0] == a_idx and start < spans[-1][2]:
                 prev = spans.pop()
                 spans.append((a_idx, min(prev[1], start), max(prev[2], end), max(prev[3], total)))
@@ -351,6 +372,7 @@ class ExtractiveAnswerer:
         for a_idx, start, end, total in spans:
             art = idx.articles[a_idx]
             n = len(citations) + 1
+            speaker = speaker_of(art["text"][start:end], art["text"], art["author"])
             citations.append(
                 Citation(
                     n=n,
@@ -364,6 +386,8 @@ class ExtractiveAnswerer:
                     quote=art["text"][start:end],
                     score=round(total, 4),
                     publisher=art["publisher"],
+                    speaker=speaker,
+                    quoted_by=art["author"] if speaker != art["author"] else "",
                 )
             )
             if a_idx != current_article:

@@ -48,6 +48,10 @@ class Citation:
     quote: str
     score: float
     publisher: str = ""
+    # whose words the quote is: the author, or the person the author quotes
+    speaker: str = ""
+    # the author reporting a quoted speaker ("" when the speaker is the author)
+    quoted_by: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

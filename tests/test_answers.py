@@ -159,3 +159,39 @@ def test_answers_carry_step_timings(seed_index: str) -> None:
     assert set(ans.timings) == {"embed_ms", "retrieve_ms", "answer_ms"}
     assert all(v >= 0 for v in ans.timings.values())
     assert "timings" not in ans.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("question", "fact", "speaker"),
+    [
+        (
+            "How did Trump characterize his talk with Putin?",
+            "lengthy and highly productive",
+            "Donald Trump",
+        ),
+        (
+            "What kind of peace did Zelensky say he discussed with Trump?",
+            "lasting, reliable peace",
+            "Volodymyr Zelensky",
+        ),
+        ("What did Chamberlain claim the 1938 deal achieved?", "peace in our time", "Chamberlain"),
+        (
+            "What is the old Russian saying about negotiating?",
+            "what is ours is ours",
+            "Rob Dannenberg",
+        ),
+        (
+            "What lesson does history teach about appeasement?",
+            "appeasement leads to war",
+            "Rob Dannenberg",
+        ),
+    ],
+)
+def test_citations_name_who_is_speaking(
+    seed_index: str, question: str, fact: str, speaker: str
+) -> None:
+    ans = ask(question, index_dir=seed_index)
+    (cited,) = [c for c in ans.citations if fact in c.quote]
+    assert cited.speaker == speaker
+    assert cited.quoted_by == ("" if speaker == "Rob Dannenberg" else "Rob Dannenberg")
+    assert cited.to_dict()["speaker"] == speaker

@@ -1,0 +1,110 @@
+"""Refusal rules: what a question asks for decides what a sentence must contain to answer it.
+
+A sentence can be very similar to a question and still not answer it: "How many troops…"
+needs a count, "when" a date, "where" a place, and a question about a named person the
+corpus never mentions cannot be answered from it. These checks are pure functions of text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.lexical import STOPWORDS, tokenize, words
+
+_YEAR = r"(?:1[5-9]\d\d|20\d\d)s?"
+# A count: digits that are not a year, or a number word. "two of his objectives" is a count.
+_COUNT = re.compile(
+    rf"(?<![\w.])(?!{_YEAR}\b)\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|"
+    r"million|millions|billion|billions|trillion|dozens?|half)\b",
+    re.I,
+)
+_PERCENT = re.compile(r"%|\bper ?cent\b|\bpercentage\b", re.I)
+_DATE = re.compile(
+    rf"\b{_YEAR}\b|\b(january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
+    r"today|tomorrow|tonight|ago|century|decade|last (week|month|year)|next (week|month|year))\b",
+    re.I,
+)
+_PLACE = re.compile(r"\b(in|at|near|from|to|into|across|outside|inside)\s+(the\s+)?[A-Z][a-z]")
+_HOW_MANY = re.compile(r"^\s*how (many|much)\s+(.*)", re.I)
+
+
+def question_needs(question: str) -> str | None:
+    """The kind of fact a question asks for: count, percent, date, place, or None.
+
+    >>> [question_needs(q) for q in ("How many troops?", "When is it?", "Where?", "Why?")]
+    ['count', 'date', 'place', None]
+    """
+    q = question.strip().lower()
+    if re.match(r"(what|which) (percentage|percent|share|proportion)\b", q):
+        return "percent"
+    if re.match(r"(how (many|much)|what (number|amount))\b", q):
+        return "count"
+    if re.match(r"(when|what (year|date|month|day|time)|which (year|date|month|day))\b", q):
+        return "date"
+    if re.match(r"where\b", q):
+        return "place"
+    return None
+
+
+def satisfies_type(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` holds the kind of fact the question asks for.
+
+    >>> satisfies_type("How many troops are there?", "Russia is weaker than the West.")
+    False
+    >>> satisfies_type("How many troops are there?", "It has two objectives.")
+    False
+    >>> satisfies_type("How many objectives does he have?", "He has two objectives.")
+    True
+    >>> satisfies_type("How many people died?", "Destruction not seen since 1945.")
+    False
+    >>> satisfies_type("When did they talk?", "They talked on February 12.")
+    True
+    """
+    needs = question_needs(question)
+    if needs is None:
+        return True
+    if needs == "percent":
+        return bool(_PERCENT.search(sentence))
+    if needs == "date":
+        return bool(_DATE.search(sentence))
+    if needs == "place":
+        return bool(_PLACE.search(sentence))
+    if not _COUNT.search(sentence):
+        return False
+    # "how many troops": the counted thing itself must be in the sentence
+    m = _HOW_MANY.match(question)
+    if m:
+        head = [w for w in words(m.group(2)) if w not in STOPWORDS]
+        if head and head[0] not in {"more", "times", "long", "often"}:
+            return tokenize(head[0])[:1] == [] or tokenize(head[0])[0] in set(tokenize(sentence))
+    return True
+
+
+_NAME = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)")
+
+
+def unknown_names(question: str, known_words: set[str]) -> list[str]:
+    """Multi-word proper names in the question with a word the corpus never uses.
+
+    A question about "Emmanuel Macron" cannot be answered by a corpus that never names him,
+    however close its sentences are in meaning. Single capitalised words are let through:
+    they are often synonyms the embedding handles ("Kremlin" for Russia, "Kyiv" for Ukraine).
+
+    >>> unknown_names("What did Emmanuel Macron say about Putin?", {"putin"})
+    ['Emmanuel Macron']
+    >>> unknown_names("What did Vladimir Putin say?", {"vladimir", "putin"})
+    []
+    """
+    # the question's first word is capitalised anyway ("What", "Did"): not part of a name
+    body = question.strip()
+    first = re.match(r"\S+\s*", body)
+    if first:
+        body = " " * first.end() + body[first.end() :]
+    out = []
+    for m in _NAME.finditer(body):
+        name_words = [w for w in words(m.group(1)) if w not in STOPWORDS]
+        if name_words and any(w not in known_words for w in name_words):
+            out.append(m.group(1))
+    return out
