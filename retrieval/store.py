@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -93,6 +94,17 @@ REBUILD_HINT = (
 )
 
 
+DATA_FILES = (META_DB, CHUNKS_FAISS, SENTENCES_FAISS)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -146,8 +158,10 @@ def current_generation(index_dir: Path) -> str | None:
         name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
-    except OSError as exc:
-        raise IndexCorruptError(f"cannot read {index_dir / CURRENT}: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(
+            f"index at {index_dir} is damaged: cannot read {CURRENT} ({exc}); {REBUILD_HINT}"
+        ) from exc
     return name or None
 
 
@@ -227,6 +241,9 @@ def write_generation(
         faiss.write_index(_flat_index(sent_vecs, dim), str(tmp / SENTENCES_FAISS))
         manifest = dict(manifest)
         manifest.update(
+            # Checksums let a reader refuse a data file damaged in place (same size, other
+            # bytes), which the count checks cannot see and which would answer wrongly.
+            files={name: _sha256(tmp / name) for name in DATA_FILES},
             format_version=INDEX_FORMAT_VERSION,
             created=datetime.now(UTC).isoformat(timespec="seconds"),
             articles={a.doc_id: a.content_hash for a in articles},
@@ -374,11 +391,28 @@ def load_generation(index_dir: Path, gen: str, manifest: dict[str, Any]) -> Load
     def damaged(what: str) -> IndexCorruptError:
         return IndexCorruptError(f"index at {index_dir} is damaged: {what}; {REBUILD_HINT}")
 
-    try:
-        chunk_index = faiss.read_index(str(base / CHUNKS_FAISS))
-        sent_index = faiss.read_index(str(base / SENTENCES_FAISS))
-    except Exception as exc:  # faiss raises RuntimeError with C++ text for any bad file
-        raise damaged(f"cannot read its FAISS files ({str(exc).splitlines()[0][:200]})") from exc
+    def read_faiss(name: str) -> faiss.Index:
+        try:
+            return faiss.read_index(str(base / name))
+        except Exception as exc:  # faiss raises RuntimeError with C++ text for any bad file
+            # The C++ text names a template function; the file and the failed check are enough.
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            detail = detail.rsplit("Error: ", 1)[-1][:160]
+            raise damaged(f"{name} is truncated or unreadable ({detail})") from exc
+
+    chunk_index = read_faiss(CHUNKS_FAISS)
+    sent_index = read_faiss(SENTENCES_FAISS)
+    # A file that still parses can be damaged in place. Indexes written before checksums
+    # were recorded have no "files" entry; the count and span checks below still apply.
+    for name, expected in (manifest.get("files") or {}).items():
+        if name not in DATA_FILES:
+            continue
+        try:
+            actual = _sha256(base / name)
+        except OSError as exc:
+            raise damaged(f"cannot read {name} ({exc.strerror or exc})") from exc
+        if actual != expected:
+            raise damaged(f"{name} differs from the checksum in the manifest (changed or damaged)")
     dim = (manifest.get("embedder") or {}).get("dim")
     if chunk_index.d != dim or sent_index.d != dim:
         raise damaged(f"FAISS dimension {chunk_index.d} differs from the manifest's {dim}")
@@ -417,6 +451,7 @@ def load_generation(index_dir: Path, gen: str, manifest: dict[str, Any]) -> Load
             f"{len(sents)} sentences in meta.sqlite, {sent_index.ntotal} vectors in "
             f"{SENTENCES_FAISS}, {counts.get('sentences')} in the manifest"
         )
+    _check_spans(articles, chunks, sents, manifest, damaged)
     sent_vecs = (
         sent_index.reconstruct_n(0, sent_index.ntotal)
         if sent_index.ntotal
@@ -438,3 +473,39 @@ def load_generation(index_dir: Path, gen: str, manifest: dict[str, Any]) -> Load
         sent_start=sents[:, 1],
         sent_end=sents[:, 2],
     )
+
+
+def _check_spans(
+    articles: list[dict[str, str]],
+    chunks: np.ndarray,
+    sents: np.ndarray,
+    manifest: dict[str, Any],
+    damaged: Any,
+) -> None:
+    """Every span must point inside its own article: a span past the text would be cited as
+    an empty or wrong quote, which is a silent wrong answer rather than an error."""
+    hashes = manifest.get("articles") or {}
+    for a in articles:
+        if hashes.get(a["doc_id"]) != a["content_hash"]:
+            raise damaged(f"article {a['doc_id']!r} has another content hash than the manifest's")
+    n_arts = len(articles)
+    lengths = np.array([len(a["text"]) for a in articles], dtype=np.int64)
+    for what, rows in (("chunk", chunks), ("sentence", sents)):
+        if not len(rows):
+            continue
+        art, start, end = rows[:, 0], rows[:, 1], rows[:, 2]
+        bad_art = (art < 0) | (art >= n_arts)
+        if bad_art.any():
+            raise damaged(f"{what} {int(np.argmax(bad_art))} belongs to no stored article")
+        bad = (start < 0) | (end <= start) | (end > lengths[art])
+        if bad.any():
+            raise damaged(f"{what} {int(np.argmax(bad))} lies outside its article's text")
+    if len(chunks):
+        lo, hi = chunks[:, 3], chunks[:, 4]
+        bad = (lo < 0) | (hi < lo) | (hi > len(sents))
+        if len(sents) and not bad.any():
+            # a chunk's sentences must belong to the chunk's own article
+            first = np.minimum(lo, len(sents) - 1)
+            bad = (hi > lo) & (sents[first, 0] != chunks[:, 0])
+        if bad.any():
+            raise damaged(f"chunk {int(np.argmax(bad))} points at sentences outside its article")

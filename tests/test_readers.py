@@ -94,9 +94,9 @@ def test_duplicate_ids_across_files_are_refused(tmp_path: Path) -> None:
 def test_discover_rejects_missing_and_unsupported_paths(tmp_path: Path) -> None:
     with pytest.raises(InvalidInputError, match="no such file or folder"):
         discover([tmp_path / "nope"])
-    pdf = _write(tmp_path, "x.pdf", b"%PDF")
-    with pytest.raises(InvalidInputError, match=r"unsupported file type '\.pdf'.*\.md"):
-        discover([pdf])
+    docx = _write(tmp_path, "x.docx", b"PK")
+    with pytest.raises(InvalidInputError, match=r"unsupported file type '\.docx'.*\.md"):
+        discover([docx])
     # inside a folder, other files are skipped rather than failing the run
     _write(tmp_path, "ok.md", b"Body.\n")
     assert [p.name for p, _ in discover([tmp_path])] == ["ok.md"]

@@ -16,7 +16,17 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 from retrieval import Citation, get_engine  # noqa: E402
 from retrieval.engine import REFUSAL  # noqa: E402
-from ui.app import CONTEXT_CHARS, chat_reply, chat_text, launch, sources_html  # noqa: E402
+from ui.app import (  # noqa: E402
+    CONTEXT_CHARS,
+    answer_bubble,
+    answer_markdown,
+    chat_reply,
+    chat_text,
+    how_found_html,
+    launch,
+    safe_upload_name,
+    sources_html,
+)
 
 ANSWERABLE = "What does Putin fear most from NATO's expansion?"
 OFF_TOPIC = "How do I cook borscht?"
@@ -142,8 +152,13 @@ def test_sources_html_escapes_script_in_surrounding_passage() -> None:
 def test_sources_html_keeps_context_within_the_paragraph() -> None:
     citation, texts = _hostile_citation()
     panel = sources_html([citation], texts)
-    assert "Before &lt;b&gt;bold&lt;/b&gt; words." in panel and "After it." in panel
-    assert "Intro" not in panel and "Next paragraph" not in panel
+    passage = panel.split('<blockquote class="cqa-passage">', 1)[1].split("</blockquote>")[0]
+    assert "Before &lt;b&gt;bold&lt;/b&gt; words." in passage and "After it." in passage
+    assert "Intro" not in passage and "Next paragraph" not in passage
+    # the whole article is one click away, escaped, with the span marked in it too
+    article = panel.split('<div class="cqa-article"', 1)[1]
+    assert "Intro &lt;script&gt;" in article and "Next paragraph." in article
+    assert "<mark>The cited &lt;img" in article and "<script" not in article
 
 
 def test_sources_html_shows_quote_alone_if_article_changed() -> None:
@@ -154,19 +169,27 @@ def test_sources_html_shows_quote_alone_if_article_changed() -> None:
 
 
 def test_sources_html_for_real_answer(seed_index: str) -> None:
-    _, panel, plain = chat_reply(ANSWERABLE, seed_index)
+    reply = chat_reply(ANSWERABLE, seed_index)
+    panel, plain = reply.section, reply.plain
     (text,) = _articles(seed_index).values()
     assert "[1]" in plain and "[1]" in panel and "Rob Dannenberg" in panel
+    assert "The Cipher Brief" in panel and "Read the whole article" in panel
     marked = html.unescape(panel.split("<mark>", 1)[1].split("</mark>", 1)[0])
     assert "proximity of western principles" in marked and marked in text
     passage = html.unescape(panel.split('<blockquote class="cqa-passage">', 1)[1].split("</bl")[0])
     assert len(passage) <= len(marked) + 2 * (CONTEXT_CHARS + 2)
+    # the bubble links each marker to its card in this turn's section
+    assert '<a class="cqa-cite" href="#cqa-t1-c1"' in reply.bubble
+    assert 'id="cqa-t1-c1"' in panel
+    assert reply.answer is not None and "How this answer was found" in panel
+    assert "Copy as Markdown" in panel
 
 
 def test_chat_reply_refusal_has_no_sources(seed_index: str) -> None:
-    reply, panel, plain = chat_reply(OFF_TOPIC, seed_index)
-    assert reply == plain == REFUSAL
-    assert panel == ""
+    reply = chat_reply(OFF_TOPIC, seed_index)
+    assert reply.bubble == reply.plain == REFUSAL
+    assert "cqa-source" not in reply.section and "cqa-cite" not in reply.bubble
+    assert "Copy as Markdown" not in reply.section
 
 
 def test_chat_reply_follow_up_uses_history(seed_index: str) -> None:
@@ -174,15 +197,53 @@ def test_chat_reply_follow_up_uses_history(seed_index: str) -> None:
         {"role": "user", "content": "What are the basic principles of negotiating with Russia?"},
         {"role": "assistant", "content": "..."},
     ]
-    _, panel, plain = chat_reply("What about NATO?", seed_index, history=history)
-    assert "NATO" in plain and panel
+    reply = chat_reply("What about NATO?", seed_index, history=history)
+    assert "NATO" in reply.plain and "cqa-source" in reply.section
 
 
 def test_chat_reply_without_index_shows_the_error(tmp_path: Any) -> None:
-    reply, panel, _ = chat_reply(ANSWERABLE, str(tmp_path / "no-index"))
-    assert reply.startswith("⚠️") and "no index" in reply
-    assert "Traceback" not in reply
-    assert panel == ""
+    reply = chat_reply(ANSWERABLE, str(tmp_path / "no-index"))
+    assert reply.bubble.startswith("⚠️") and "no index" in reply.bubble
+    assert "Traceback" not in reply.bubble
+    assert "cqa-source" not in reply.section and reply.answer is None
+
+
+def test_chat_reply_filter_to_unknown_author_refuses_or_errors(seed_index: str) -> None:
+    reply = chat_reply(ANSWERABLE, seed_index, authors=["Nobody Known"])
+    assert "cqa-cite" not in reply.bubble
+
+
+def test_answer_bubble_links_only_known_markers_and_escapes() -> None:
+    bubble = answer_bubble("<b>x</b> said [1] and [7].", [1], turn=3)
+    assert '<a class="cqa-cite" href="#cqa-t3-c1" title="Open source 1">[1]</a>' in bubble
+    assert "\\[7\\]" in bubble and "&lt;b&gt;" in bubble and "<b>" not in bubble
+
+
+def test_answer_markdown_lists_sources_with_quotes(seed_index: str) -> None:
+    reply = chat_reply(ANSWERABLE, seed_index)
+    assert reply.answer is not None
+    md = answer_markdown(reply.answer)
+    assert md.startswith(reply.answer.answer.strip())
+    assert "**Sources**" in md and "[1] Rob Dannenberg, *The Art of Negotiating" in md
+    assert "> " in md and "proximity of western principles" in md
+
+
+def test_how_found_shows_retrievers_scores_and_timings(seed_index: str) -> None:
+    reply = chat_reply(ANSWERABLE, seed_index)
+    assert reply.answer is not None
+    panel = how_found_html(reply.answer.passages, reply.answer.timings)
+    assert "embed" in panel and "retrieve" in panel and " ms" in panel
+    assert "BM25" in panel or "dense" in panel
+    hostile = how_found_html([], {"embed_ms": 1.0})
+    assert "No passages" in hostile
+
+
+def test_upload_names_never_leave_the_folder() -> None:
+    for name in ("../../x.md", "/etc/passwd", "..\\..\\y.txt", "....md", "a b$c.HTML", ""):
+        safe = safe_upload_name(name)
+        assert "/" not in safe and "\\" not in safe and not safe.startswith(".")
+        assert safe not in ("", ".", "..")
+    assert safe_upload_name("a b$c.HTML") == "a-b-c.html"
 
 
 def test_chat_text_shows_markup_as_text() -> None:

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from retrieval.config import set_offline_env
 
@@ -95,15 +95,24 @@ def read_questions(path: Path) -> Iterator[tuple[str, Any]]:
             qid = obj.get("id", n)
             yield str(qid), obj.get("question")
     else:
+        # csv refuses fields over 128 KB by default; a long question is truncated with a note
+        # later, like everywhere else, so the limit only needs to cover the file itself.
+        csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
         reader = csv.DictReader(io.StringIO(text))
-        fields = [f.strip().lower() for f in (reader.fieldnames or [])]
-        if "question" not in fields:
+        try:
+            fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+            if "question" not in fields:
+                raise InvalidInputError(
+                    f"{path}: the CSV has no 'question' column "
+                    f"(columns: {', '.join(fields) or 'none'})"
+                )
+            reader.fieldnames = fields
+            for n, row in enumerate(reader, start=2):
+                yield str(row.get("id") or n), row.get("question")
+        except csv.Error as exc:
             raise InvalidInputError(
-                f"{path}: the CSV has no 'question' column (columns: {', '.join(fields) or 'none'})"
-            )
-        reader.fieldnames = fields
-        for n, row in enumerate(reader, start=2):
-            yield str(row.get("id") or n), row.get("question")
+                f"{path}:{reader.line_num}: not a readable CSV file ({exc})"
+            ) from None
 
 
 def run_batch(path: Path, out: TextIO, index_dir: str | None, progress: bool) -> tuple[int, int]:
@@ -118,6 +127,9 @@ def run_batch(path: Path, out: TextIO, index_dir: str | None, progress: bool) ->
     from retrieval.api import clean_question
 
     rows = list(read_questions(path))
+    if not rows:
+        # e.g. a CSV with only its header: nothing to answer is a mistake, not a success
+        raise InvalidInputError(f"{path}: the batch file has no questions")
     ok = failed = 0
     bar = tqdm(total=len(rows), unit="q", desc="answering", disable=not progress, file=sys.stderr)
     for lo in range(0, len(rows), BATCH_STEP):
@@ -181,8 +193,32 @@ def serve_auth(host: str, auth: str | None) -> tuple[str, str] | None:
     return login
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the CLI's error style: one line, exit code 2, the valid values named."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments"):
+            options = sorted(
+                {
+                    opt
+                    for action in self._actions
+                    for opt in action.option_strings
+                    if opt.startswith("--") and opt != "--help"
+                }
+            )
+            message += (
+                f"; valid options for `{self.prog}`: {', '.join(options)}"
+                if options
+                else f"; `{self.prog}` takes no options"
+            )
+        commands = _subparsers(self)
+        if commands and "required: COMMAND" in message:
+            message += f"; commands: {', '.join(commands)}"
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="cqa",
         description="Commentary Q&A: ask questions of expert commentary, answers cited to the source.",
     )
@@ -253,17 +289,34 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    try:
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            # Name the options of the command that was given, not those of `cqa` itself.
+            sub = _subparsers(parser).get(args.command, parser)
+            sub.error(f"unrecognized arguments: {' '.join(extra)}")
+    except SystemExit as exc:
+        # --help and usage errors end here; in-process callers get the code like any other.
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
         return _dispatch(args)
     except CQAError as exc:
-        print(f"cqa: error: {exc}", file=sys.stderr)
+        # One line even when the cause spans several (YAML parser errors do).
+        print(f"cqa: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(
             "cqa: interrupted; the index is unchanged unless the command finished", file=sys.stderr
         )
         return 130
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -316,8 +369,13 @@ def _dispatch(args: argparse.Namespace) -> int:
             if args.out.resolve() == args.file.resolve():
                 raise InvalidInputError("--out must not be the input file")
             tmp = args.out.with_name(args.out.name + ".partial")
-            with open(tmp, "w", encoding="utf-8") as fh:
-                ok, failed = run_batch(args.file, fh, args.index, progress)
+            try:
+                with open(tmp, "w", encoding="utf-8") as fh:
+                    ok, failed = run_batch(args.file, fh, args.index, progress)
+            except BaseException:
+                # A rejected batch file leaves no half-written output behind.
+                tmp.unlink(missing_ok=True)
+                raise
             tmp.replace(args.out)
         else:
             ok, failed = run_batch(args.file, out, args.index, progress)
