@@ -273,3 +273,32 @@ def test_login_is_enforced_when_auth_is_set(seed_index: str) -> None:
         assert result["citations"] and not result["abstained"]
     finally:
         demo.close()
+
+
+def test_bad_uploads_get_a_clear_message_and_leave_the_index_alone(
+    seed_index: str, tmp_path: Any
+) -> None:
+    import shutil
+
+    from retrieval.errors import CQAError
+    from retrieval.store import current_generation
+    from ui.app import add_uploads, remove_article, uploads_dir
+
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    before = current_generation(index)
+    bad = tmp_path / "feed.jsonl"
+    bad.write_text('{"title": "no text"}\nnot json\n', encoding="utf-8")
+    exe = tmp_path / "tool.exe"
+    exe.write_bytes(b"MZ")
+    *_, (message, done) = add_uploads(
+        [str(bad), str(exe)], str(index), ["../../feed.jsonl", "tool.exe"]
+    )
+    assert done == 1.0
+    assert message.count("Failed:") == 2
+    assert "feed.jsonl:1: missing or empty &#x27;text&#x27;" in message
+    assert "unsupported type" in message
+    assert current_generation(index) == before
+    assert not any(uploads_dir(str(index)).glob("*"))
+    with pytest.raises(CQAError, match="no article with id"):
+        remove_article("not-there", str(index))

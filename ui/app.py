@@ -92,7 +92,7 @@ a.cqa-cite:hover, a.cqa-cite:focus-visible {
 .cqa-passage { margin: 0.4em 0; padding: 0.4em 0.8em; line-height: 1.55;
   border-left: 3px solid var(--border-color-accent); background: var(--background-fill-secondary); }
 .cqa-source mark, .cqa-article mark { background: #fde68a; color: #111; padding: 0 0.1em; }
-.cqa-article { white-space: pre-wrap; max-height: 24em; overflow-y: auto; line-height: 1.55;
+.cqa-article { position: relative; white-space: pre-wrap; max-height: 24em; overflow-y: auto; line-height: 1.55;
   padding: 0.4em 0.6em; background: var(--background-fill-secondary); font-size: var(--text-sm); }
 .cqa-source summary, .cqa-how summary { cursor: pointer; font-size: var(--text-sm);
   color: var(--color-accent); }
@@ -173,6 +173,13 @@ HEAD = r"""
     });
     const count = document.querySelector("#cqa-corpus-list .cqa-count");
     if (count) count.textContent = `${shown} of ${items.length} articles`;
+  }, true);
+  // "Read the whole article" opens at the quote, not at the top of a long article.
+  document.addEventListener("toggle", (e) => {
+    const d = e.target;
+    if (!(d instanceof HTMLDetailsElement) || !d.open || !d.classList.contains("cqa-full")) return;
+    const box = d.querySelector(".cqa-article"), mark = box && box.querySelector("mark");
+    if (mark) box.scrollTop = Math.max(0, mark.offsetTop - box.offsetTop - 48);
   }, true);
   document.addEventListener("click", (e) => {
     const el = e.target instanceof Element ? e.target : null;
