@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE=1
 export GRADIO_ANALYTICS_ENABLED=False
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run serve ingest test test-slow bench check fmt clean browser
+.PHONY: help setup run serve ingest test test-slow bench eval check fmt clean browser
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ test-slow: $(STAMP) ## The slower checks kept out of `make test`
 bench: $(STAMP) ## Ingest throughput and ask latency (p50/p95) on this machine
 	$(BIN)/python bench/bench.py --corpus $(CORPUS)
 
+eval: $(STAMP) ## Quality vs. baselines on ../shared/eval-data (seed gold set, ClapNQ, Perspectrum)
+	$(BIN)/cqa eval --data $(EVAL_DATA) --work .cqa-eval
+
 check: $(STAMP) ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -67,4 +70,4 @@ fmt: $(STAMP) ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff format .
 
 clean: ## Remove the venv, the default index and caches
-	rm -rf $(VENV) .cqa-index .pytest_cache .mypy_cache .ruff_cache artifacts
+	rm -rf $(VENV) .cqa-index .cqa-eval .pytest_cache .mypy_cache .ruff_cache artifacts

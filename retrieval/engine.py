@@ -232,7 +232,7 @@ class Engine:
             entry["dense"] = float(score)
         for rank, (cid, score) in enumerate(lexical):
             entry = fused.setdefault(int(cid), {"rrf": 0.0})
-            entry["rrf"] += 1.0 / (rrf_k + rank + 1)
+            entry["rrf"] += self.settings.bm25_weight / (rrf_k + rank + 1)
             entry["bm25"] = float(score)
         best = sorted(fused.items(), key=lambda kv: -kv[1]["rrf"])[:k]
         passages = []
