@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE=1
 export GRADIO_ANALYTICS_ENABLED=False
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run serve ingest test test-slow bench eval check fmt clean browser
+.PHONY: help setup run serve ingest test test-slow bench load eval check fmt clean browser
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ test-slow: $(STAMP) ## The slower checks kept out of `make test`
 
 bench: $(STAMP) ## Ingest throughput and ask latency (p50/p95) on this machine
 	$(BIN)/python bench/bench.py --corpus $(CORPUS)
+
+load: $(STAMP) ## Bounded loopback load test: 16 clients x 60 s on cqa serve, then cqa batch on 10,000 questions
+	$(OFFLINE) $(BIN)/python bench/load.py
 
 eval: $(STAMP) ## Quality vs. baselines on ../shared/eval-data (seed gold set, ClapNQ, Perspectrum)
 	$(BIN)/cqa eval --data $(EVAL_DATA) --work .cqa-eval

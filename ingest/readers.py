@@ -67,7 +67,7 @@ def _read_bytes(path: Path, *, binary: bool = False) -> bytes:
         raise IngestError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     if size > MAX_FILE_BYTES:
         raise IngestError(
-            f"{path}: file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit "
+            f"{path}: file is {size / 2**20:.1f} MiB, over the {MAX_FILE_BYTES / 2**20:.0f} MiB limit "
             "(split it, or raise CQA_MAX_FILE_MB)"
         )
     try:

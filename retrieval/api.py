@@ -6,6 +6,7 @@ The CLI and the Gradio app are thin layers over these three.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import unicodedata
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from retrieval.store import check_compatible, current_generation, load_generatio
 from retrieval.types import Answer, Passage
 
 MAX_QUESTION_CHARS = 1000
+_ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
 _engines: dict[Path, Engine] = {}
 _lock = threading.Lock()
 
@@ -64,6 +66,8 @@ def clean_question(question: Any) -> tuple[str, list[str]]:
     """
     if not isinstance(question, str):
         raise InvalidInputError(f"a question must be text, got {type(question).__name__}")
+    # Terminal colour codes (pasted from a shell) are markup, not words: drop them whole.
+    question = _ANSI.sub("", question)
     # Control characters (NUL included) carry no meaning in a question and break tokenizers.
     text = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n" else ch

@@ -76,7 +76,7 @@ class AnswerSettings:
     sentence_candidates: int = 10
     max_sentences: int = 3
     min_sentence_score: float = 0.36
-    relative_cutoff: float = 0.85
+    relative_cutoff: float = 0.7
 
     def __post_init__(self) -> None:
         for name in ("passages", "candidates", "max_sentences"):

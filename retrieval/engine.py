@@ -94,6 +94,9 @@ class Engine:
     """Everything needed to answer questions against one loaded index generation."""
 
     def __init__(self, index: LoadedIndex, embedder: Embedder, settings: AnswerSettings) -> None:
+        # One OpenMP thread: a query is a tiny search, and faiss's spinning worker threads
+        # slow everything down badly when the two cores are busy (measured 200+ ms a query).
+        faiss.omp_set_num_threads(1)
         self.index = index
         self.embedder = embedder
         self.settings = settings
@@ -317,7 +320,8 @@ class ExtractiveAnswerer:
         if not scored:
             return refusal
         scored.sort(reverse=True)
-        best_total, best_cos, _, _ = scored[0]
+        best_total, best_cos, best_overlap, _ = scored[0]
+        refusal.evidence = {"cosine": round(best_cos, 4), "overlap": round(best_overlap, 4)}
         if best_cos < settings.min_sentence_score:
             return refusal
         chosen = [
@@ -326,7 +330,9 @@ class ExtractiveAnswerer:
             if s[1] >= settings.min_sentence_score and s[0] >= best_total * settings.relative_cutoff
         ]
         chosen = chosen[: settings.max_sentences]
-        return self._compose(query, passages, chosen)
+        answer = self._compose(query, passages, chosen)
+        answer.evidence = dict(refusal.evidence)
+        return answer
 
     def _compose(
         self, query: Query, passages: list[Passage], chosen: list[tuple[float, float, float, int]]

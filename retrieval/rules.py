@@ -33,7 +33,7 @@ _HOW_MANY = re.compile(r"^\s*how (many|much)\s+(.*)", re.I)
 def question_needs(question: str) -> str | None:
     """The kind of fact a question asks for: count, percent, date, place, or None.
 
-    >>> [question_needs(q) for q in ("How many troops?", "When is it?", "Where?", "Why?")]
+    >>> [question_needs(q) for q in ("How many troops?", "When is it?", "Where?", "Who?")]
     ['count', 'date', 'place', None]
     """
     q = question.strip().lower()
@@ -65,13 +65,19 @@ def satisfies_type(question: str, sentence: str) -> bool:
     needs = question_needs(question)
     if needs is None:
         return True
+    asked = set(words(question))
+
+    def new_fact(pattern: re.Pattern[str]) -> bool:
+        # the date, number or place must be one the question did not already give
+        return any(not set(words(m.group(0))) <= asked for m in pattern.finditer(sentence))
+
     if needs == "percent":
         return bool(_PERCENT.search(sentence))
     if needs == "date":
-        return bool(_DATE.search(sentence))
+        return new_fact(_DATE)
     if needs == "place":
-        return bool(_PLACE.search(sentence))
-    if not _COUNT.search(sentence):
+        return new_fact(_PLACE)
+    if not new_fact(_COUNT):
         return False
     # "how many troops": the counted thing itself must be in the sentence
     m = _HOW_MANY.match(question)

@@ -69,6 +69,8 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     # milliseconds per step (embed, retrieve, answer), for "how this answer was found"
     timings: dict[str, float] = field(default_factory=dict)
+    # the best candidate sentence's cosine and overlap: what the refusal rule looked at
+    evidence: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The public JSON shape: question, answer, abstained, citations (and notes, if any)."""

@@ -236,7 +236,7 @@ BAD_ARTICLES: dict[str, tuple[str, Callable[[Path], None], tuple[str, ...]]] = {
     "50 MB file": (
         "huge.md",
         _sparse_50mb,
-        ("huge.md", "52.4 MB, over the", "MB limit", "CQA_MAX_FILE_MB"),
+        ("huge.md", "50.0 MiB, over the 25 MiB limit", "CQA_MAX_FILE_MB"),
     ),
     "unclosed front matter": (
         "open.md",

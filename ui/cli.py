@@ -50,7 +50,8 @@ def _format_answer(ans: Any) -> str:
     lines = [ans.answer]
     for c in ans.citations:
         who = ", ".join(x for x in (c.author, f'"{c.title}"', c.publisher, c.date) if x)
-        lines.append(f"  [{c.n}] {who} (chars {c.start}-{c.end}):")
+        said = f", words of {c.speaker}" if c.quoted_by else ""
+        lines.append(f"  [{c.n}] {who} (chars {c.start}-{c.end}{said}):")
         lines.append(f"      {' '.join(c.quote.split())}")
     for note in ans.notes:
         lines.append(f"  note: {note}")
@@ -279,6 +280,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="require this login (or set $CQA_AUTH); needed to bind anything but loopback",
     )
 
+    s = sub.add_parser("eval", help="measure retrieval and answers on external data sets")
+    s.add_argument(
+        "--data",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent.parent / "shared" / "eval-data",
+        help="the eval-data folder (default ../shared/eval-data beside the repo)",
+    )
+    s.add_argument(
+        "--sets",
+        default="seed,clapnq,perspectrum",
+        help="comma-separated: seed, clapnq, perspectrum",
+    )
+    s.add_argument("--work", type=Path, help="keep scratch indexes here (reruns are incremental)")
+    s.add_argument(
+        "--limit", type=_positive_int, help="at most this many QA questions of each kind"
+    )
+    s.add_argument(
+        "--json", type=Path, dest="json_out", metavar="FILE", help="also write all numbers here"
+    )
+
     s = sub.add_parser("remove", help="remove articles from the index by id")
     s.add_argument("doc_ids", nargs="+", metavar="ID")
     s.add_argument("--index", help=index_help)
@@ -386,6 +407,17 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         auth = serve_auth(args.host, args.auth or os.environ.get("CQA_AUTH"))
         launch(index_dir=args.index, host=args.host, port=args.port, auth=auth)
+        return 0
+    if args.command == "eval":
+        from evaluation.run import run_eval
+
+        sets = [x.strip() for x in args.sets.split(",") if x.strip()]
+        if not args.data.is_dir():
+            raise InvalidInputError(f"{args.data}: no such folder; give --data PATH/TO/eval-data")
+        corpus = Path(__file__).resolve().parent.parent / "corpus"
+        results = run_eval(args.data, sets, corpus, work=args.work, limit=args.limit)
+        if args.json_out:
+            args.json_out.write_text(json.dumps(results, indent=2, ensure_ascii=False), "utf-8")
         return 0
     if args.command == "remove":
         from ingest import remove_articles
