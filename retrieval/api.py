@@ -124,8 +124,12 @@ def ask_batch(
     doc_ids: Sequence[str] | None = None,
     authors: Sequence[str] | None = None,
     retrieval_mode: str = "hybrid",
+    progress: bool = False,
 ) -> list[Answer]:
     """Answer many questions at once (one embedding batch), in input order.
+
+    Questions are embedded and answered in slices of 256, so working memory stays flat for
+    any number of questions; ``progress`` shows a bar on standard error.
 
     ``doc_ids`` / ``authors`` restrict every question to those articles or authors;
     ``retrieval_mode`` "dense" or "bm25" runs one retriever alone (evaluation baselines).
@@ -153,10 +157,14 @@ def ask_batch(
     allowed = engine.allowed_chunks(_names(doc_ids, "doc_ids"), _names(authors, "authors"))
     for query in queries:
         query.allowed = allowed
+    from tqdm import tqdm
+
     answers: list[Answer] = []
     step = 256
-    for lo in range(0, len(queries), step):
-        answers.extend(engine.answer_batch(queries[lo : lo + step], retrieval_mode))
+    with tqdm(total=len(queries), unit="q", desc="answering", disable=not progress) as bar:
+        for lo in range(0, len(queries), step):
+            answers.extend(engine.answer_batch(queries[lo : lo + step], retrieval_mode))
+            bar.update(min(step, len(queries) - lo))
     return answers
 
 

@@ -338,17 +338,16 @@ class ExtractiveAnswerer:
         self, query: Query, passages: list[Passage], chosen: list[tuple[float, float, float, int]]
     ) -> Answer:
         idx = self.engine.index
-        # Reading order within each article (articles in order of their best sentence)
-        # reads as the author argued it, rather than as a shuffled list.
+        # The best sentence leads, so the direct answer comes first; each article's quotes
+        # stay together, articles in the order of their best sentence.
         first_seen: dict[int, int] = {}
         for rank, (_, _, _, sid) in enumerate(chosen):
             first_seen.setdefault(int(idx.sent_article[sid]), rank)
         ordered = sorted(
-            chosen,
-            key=lambda s: (first_seen[int(idx.sent_article[s[3]])], int(idx.sent_start[s[3]])),
+            enumerate(chosen), key=lambda r: (first_seen[int(idx.sent_article[r[1][3]])], r[0])
         )
-        spans: list[tuple[int, int, int, float]] = []  # article, start, end, score
-        for total, _cos, _ov, sid in ordered:
+        spans: list[list[Any]] = []  # [article, start, end, score]
+        for _, (total, _cos, _ov, sid) in ordered:
             a_idx = int(idx.sent_article[sid])
             start, end = int(idx.sent_start[sid]), int(idx.sent_end[sid])
             text = idx.articles[a_idx]["text"]
@@ -367,11 +366,18 @@ class ExtractiveAnswerer:
             ):
                 # "Churchill avoided infamy." says little alone; its point is in the next one
                 end = int(idx.sent_end[nxt])
-            if spans and spans[-1][0] == a_idx and start < spans[-1][2]:
-                prev = spans.pop()
-                spans.append((a_idx, min(prev[1], start), max(prev[2], end), max(prev[3], total)))
+            # widened quotes can overlap one already taken: merge rather than cite twice
+            same = next(
+                (sp for sp in spans if sp[0] == a_idx and start < sp[2] and sp[1] < end), None
+            )
+            if same is not None:
+                same[1], same[2], same[3] = (
+                    min(same[1], start),
+                    max(same[2], end),
+                    max(same[3], total),
+                )
             else:
-                spans.append((a_idx, start, end, total))
+                spans.append([a_idx, start, end, total])
         citations: list[Citation] = []
         parts: list[str] = []
         current_article = -1
