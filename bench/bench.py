@@ -46,17 +46,15 @@ def main() -> None:
         with open(feed, "w", encoding="utf-8") as fh:
             for i in range(args.copies):
                 for a in articles:
-                    fh.write(
-                        json.dumps(
-                            {
-                                "id": f"{a.doc_id}-{i}",
-                                "title": a.title,
-                                "author": a.author,
-                                "text": a.text,
-                            }
-                        )
-                        + "\n"
-                    )
+                    # every sentence made distinct, or ingest would embed the copies only once
+                    text = a.text.replace(". ", f". ({i}) ")
+                    row = {
+                        "id": f"{a.doc_id}-{i}",
+                        "title": a.title,
+                        "author": a.author,
+                        "text": text,
+                    }
+                    fh.write(json.dumps(row) + "\n")
         report = ingest([feed], Path(tmp) / "idx")
         idx = get_engine(Path(tmp) / "idx").index
         texts = [idx.chunk_text(i) for i in range(idx.n_chunks)]
