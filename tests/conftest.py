@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,23 @@ os.environ.pop("CQA_INDEX", None)
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 SEED_ID = "cipherbrief-dannenberg-negotiating-with-putin"
+# Debian's chromium, headless; without the background-networking flags it tries to reach
+# Google's hosts at every start, which this offline machine refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback address, for a test server."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,13 @@ Screenshots of each step go to artifacts/screenshots/ (git-ignored) for a human 
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import REPO
+from .conftest import CHROMIUM_ARGS, REPO, free_port
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -23,14 +22,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip("chromium is not installed (make browser)", allow_module_level=True)
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ARGS = CHROMIUM_ARGS
 SHOTS = REPO / "artifacts" / "screenshots"
 EXAMPLE = "What does Putin fear most from NATO's expansion?"
 NEW_AUTHOR = "Zofia Marchetti-Okafor"
@@ -56,12 +48,6 @@ _ANSWER_DONE = """(n) => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def index(seed_index: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A writable copy of the seed index: these tests upload into it."""
@@ -75,7 +61,7 @@ def page(index: str) -> Iterator[Any]:
     from ui.app import launch
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+    port = free_port()
     demo = launch(index, host="127.0.0.1", port=port, block=False)
     try:
         with sync_api.sync_playwright() as p:

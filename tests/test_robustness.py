@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from retrieval.engine import REFUSAL
 from retrieval.store import CHUNKS_FAISS, CURRENT, MANIFEST, META_DB, SENTENCES_FAISS
 from ui.cli import main
 
-from .conftest import CORPUS, REPO, SEED_ID
+from .conftest import CHROMIUM_ARGS, CORPUS, REPO, SEED_ID, free_port
 
 ON = "What does Putin fear most from NATO's expansion?"
 OFF = "How do I cook borscht?"
@@ -97,12 +96,6 @@ def _spans(answer: dict[str, Any]) -> list[tuple[str, int, int]]:
 
 def _texts(index: str | Path) -> dict[str, str]:
     return {a["doc_id"]: a["text"] for a in get_engine(index).index.articles}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -705,7 +698,7 @@ def test_server_answers_during_an_ingest_and_picks_up_the_new_article(
     index = _copy_index(seed_index, tmp_path / "idx")
     arctic = _article_dir(tmp_path, "arctic", ARCTIC)
     new_q = "Why are Arctic shipping lanes opening?"
-    port = _free_port()
+    port = free_port()
     demo = launch(str(index), host="127.0.0.1", port=port, block=False)
     reached, go = tmp_path / "reached", tmp_path / "go"
     child: subprocess.Popen[str] | None = None
@@ -788,14 +781,6 @@ HOSTILE_QUESTION = (
     "<script>alert(5)</script> <img src=x onerror=alert(6)> When will the Arctic sea ice "
     "vanish in summer? [x](javascript:alert(7)) &amp; &lt;b&gt;"
 )
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
@@ -806,7 +791,7 @@ def hostile_server(seed_index: str, tmp_path: Path) -> Iterator[str]:
     answer = ask(HOSTILE_QUESTION, index_dir=index)
     assert {c.doc_id for c in answer.citations} == {"hostile-arctic"}
     assert any("<script>alert(1)</script>" in c.quote for c in answer.citations)
-    port = _free_port()
+    port = free_port()
     from ui.app import launch
 
     demo = launch(str(index), host="127.0.0.1", port=port, block=False)

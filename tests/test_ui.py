@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import os
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,20 +27,16 @@ from ui.app import (  # noqa: E402
     sources_html,
 )
 
+from .conftest import free_port  # noqa: E402
+
 ANSWERABLE = "What does Putin fear most from NATO's expansion?"
 OFF_TOPIC = "How do I cook borscht?"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(seed_index: str) -> Iterator[str]:
     """The real app, launched the way ``cqa serve`` does, on a free local port."""
-    port = _free_port()
+    port = free_port()
     demo = launch(seed_index, host="127.0.0.1", port=port, block=False)
     try:
         yield f"http://127.0.0.1:{port}/"
@@ -264,7 +259,7 @@ def test_login_is_enforced_when_auth_is_set(seed_index: str) -> None:
 
     from ui.cli import serve_auth
 
-    port = _free_port()
+    port = free_port()
     demo = launch(seed_index, port=port, auth=serve_auth("127.0.0.1", "reader:s3cret"), block=False)
     url = f"http://127.0.0.1:{port}/"
     try:
