@@ -44,6 +44,8 @@ EXAMPLES = [
     "What about NATO?",
 ]
 CONTEXT_CHARS = 600
+# questions answered at once per server (see the event wiring in build_app)
+ASK_CONCURRENCY = 8
 # The whole-article view of a very long article shows this much around the quote.
 ARTICLE_WINDOW_CHARS = 40_000
 MAX_UPLOAD_MB = float(os.environ.get("CQA_MAX_UPLOAD_MB", "10"))
@@ -856,8 +858,9 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
                         )
 
         # The chat events stay private so that /ask is the whole public API. They share one
-        # concurrency group with it: the engine is shared, and a question takes milliseconds
-        # once the model is loaded.
+        # concurrency group with it. Several run at once: a streamed reply mostly waits
+        # between sentences, and the engine serialises the one step that must be (the
+        # embedder's lock), so one slot would make every user wait for everyone's stream.
         outputs = [chatbot, raw, sections, sources, textbox]
         ask_inputs = [chatbot, raw, sections, doc_filter, author_filter]
         gr.on(
@@ -867,6 +870,7 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
             outputs=outputs,
             api_visibility="private",
             concurrency_id="ask",
+            concurrency_limit=ASK_CONCURRENCY,
         )
         for button in example_buttons:
             button.click(
@@ -875,6 +879,7 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
                 outputs=outputs,
                 api_visibility="private",
                 concurrency_id="ask",
+                concurrency_limit=ASK_CONCURRENCY,
             )
         clear_button.click(clear, outputs=outputs, api_visibility="private", queue=False)
         chatbot.clear(clear, outputs=outputs, api_visibility="private", queue=False)
@@ -897,7 +902,7 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
         remove_button.click(
             remove, to_remove, upload_status, api_visibility="private", concurrency_id="ingest"
         ).then(**refresh_io)
-        gr.api(api_ask, api_name="ask", concurrency_id="ask")
+        gr.api(api_ask, api_name="ask", concurrency_id="ask", concurrency_limit=ASK_CONCURRENCY)
     return demo
 
 
