@@ -306,6 +306,11 @@ class ExtractiveAnswerer:
         dense = all_cos[ids]
         terms = set(query.terms)
         typed = question_needs(query.question) is not None
+        # In "Where will Trump and Putin meet?" the names are the topic and "meet" is what is
+        # asked: a typed answer must share one of the question's lower-case (non-name) words.
+        asked = set(
+            tokenize(" ".join(w for w in query.question.split()[1:] if not w[:1].isupper()))
+        )
         scored = []
         for sid, cos in zip(ids, dense):
             art = idx.articles[int(idx.sent_article[sid])]
@@ -313,7 +318,7 @@ class ExtractiveAnswerer:
             if not satisfies_type(query.question, text):
                 continue
             overlap = len(terms & set(tokenize(text))) / len(terms) if terms else 0.0
-            if typed and overlap == 0:
+            if typed and not (asked & set(tokenize(text))):
                 # a date or number about something else is not the date or number asked for
                 continue
             scored.append((float(cos) + 0.15 * overlap, float(cos), overlap, int(sid)))

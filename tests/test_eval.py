@@ -37,7 +37,7 @@ def test_seed_gold_set_is_large_enough_and_well_formed() -> None:
 
 
 def test_seed_gold_set_does_not_regress(seed_index: str) -> None:
-    """Measured 32/35 cited and 9/12 refused (README); this guards that floor."""
+    """Measured 32/35 cited and 10/12 refused (README); this guards that floor."""
     gold = [json.loads(line) for line in SEED_GOLD.read_text(encoding="utf-8").splitlines()]
     answers = ask_batch([g["question"] for g in gold], index_dir=seed_index)
     cited = sum(
@@ -46,7 +46,7 @@ def test_seed_gold_set_does_not_regress(seed_index: str) -> None:
         if g["answerable"]
     )
     refused = sum(a.abstained for g, a in zip(gold, answers) if not g["answerable"])
-    assert cited >= 32 and refused >= 9, (cited, refused)
+    assert cited >= 32 and refused >= 10, (cited, refused)
 
 
 @pytest.mark.skipif(not EVAL_DATA.is_dir(), reason="../shared/eval-data is not beside the repo")
