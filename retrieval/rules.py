@@ -84,7 +84,8 @@ def satisfies_type(question: str, sentence: str) -> bool:
     if m:
         head = [w for w in words(m.group(2)) if w not in STOPWORDS]
         if head and head[0] not in {"more", "times", "long", "often"}:
-            return tokenize(head[0])[:1] == [] or tokenize(head[0])[0] in set(tokenize(sentence))
+            counted = tokenize(head[0])
+            return not counted or counted[0] in tokenize(sentence)
     return True
 
 
