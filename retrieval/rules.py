@@ -23,10 +23,18 @@ _PERCENT = re.compile(r"%|\bper ?cent\b|\bpercentage\b", re.I)
 _DATE = re.compile(
     rf"\b{_YEAR}\b|\b(january|february|march|april|may|june|july|august|september|october|"
     r"november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
-    r"today|tomorrow|tonight|ago|century|decade|last (week|month|year)|next (week|month|year))\b",
+    r"today|tomorrow|tonight|ago|century|decade|last (week|month|year)|next (week|month|year)|"
+    r"season|episode|[ap]\.m\.|o'clock|noon|midnight|morning|evening|night|spring|summer|autumn|"
+    r"winter|age of|era|period|during|until|after|before|once|whenever|since)\b",
     re.I,
 )
-_PLACE = re.compile(r"\b(in|at|near|from|to|into|across|outside|inside)\s+(the\s+)?[A-Z][a-z]")
+# A place is often not a proper name ("in nuclear reactors", "within the bones"): any
+# locative phrase counts; the asked-word rule keeps it about the right thing.
+_PLACE = re.compile(
+    r"\b(in|at|near|from|into|across|outside|inside|within|throughout|along|off|beneath|"
+    r"under|between|onto|on)\s+(the\s+|a\s+|an\s+)?[^\W\d_]{3,}",
+    re.I,
+)
 _HOW_MANY = re.compile(r"^\s*how (many|much)\s+(.*)", re.I)
 
 
@@ -43,7 +51,8 @@ def question_needs(question: str) -> str | None:
         return "count"
     if re.match(r"(when|what (year|date|month|day|time)|which (year|date|month|day))\b", q):
         return "date"
-    if re.match(r"where\b", q):
+    # "where does the word come from" asks for an origin, which is an explanation, not a place
+    if re.match(r"where\b", q) and not re.search(r"\b(come|came|comes) from\b|\borigin", q):
         return "place"
     return None
 
