@@ -17,7 +17,7 @@ import numpy as np
 
 from retrieval.config import DEFAULT_EMBEDDER, AnswerSettings, resolve_index_dir, set_offline_env
 from retrieval.embedders import get_embedder
-from retrieval.engine import Engine, Query, contextualize
+from retrieval.engine import ANSWERERS, Engine, Query, contextualize
 from retrieval.errors import InvalidInputError
 from retrieval.lexical import tokenize
 from retrieval.store import check_compatible, current_generation, load_generation, read_manifest
@@ -124,6 +124,7 @@ def ask_batch(
     doc_ids: Sequence[str] | None = None,
     authors: Sequence[str] | None = None,
     retrieval_mode: str = "hybrid",
+    answerer: str = "extractive",
     progress: bool = False,
 ) -> list[Answer]:
     """Answer many questions at once (one embedding batch), in input order.
@@ -133,12 +134,17 @@ def ask_batch(
 
     ``doc_ids`` / ``authors`` restrict every question to those articles or authors;
     ``retrieval_mode`` "dense" or "bm25" runs one retriever alone (evaluation baselines).
+    ``answerer`` "strict" also asks the quoted sentence and its neighbours to use the
+    question's own terms: fewer answers to related-but-unanswered questions, more refusals
+    of questions worded very differently from the source.
 
     >>> [a.abstained for a in ask_batch(["What does Putin fear most?", "How do I cook borscht?"])]  # doctest: +SKIP
     [False, True]
     """
     if isinstance(questions, str):
         raise InvalidInputError("ask_batch takes a list of questions; use ask() for one question")
+    if answerer not in ANSWERERS:
+        raise InvalidInputError(f"answerer must be one of {', '.join(ANSWERERS)}, got {answerer!r}")
     if histories is not None and len(histories) != len(questions):
         raise InvalidInputError(
             f"histories must match questions in length: {len(histories)} != {len(questions)}"
@@ -163,7 +169,7 @@ def ask_batch(
     step = 256
     with tqdm(total=len(queries), unit="q", desc="answering", disable=not progress) as bar:
         for lo in range(0, len(queries), step):
-            answers.extend(engine.answer_batch(queries[lo : lo + step], retrieval_mode))
+            answers.extend(engine.answer_batch(queries[lo : lo + step], retrieval_mode, answerer))
             bar.update(min(step, len(queries) - lo))
     return answers
 
@@ -175,6 +181,7 @@ def ask(
     *,
     doc_ids: Sequence[str] | None = None,
     authors: Sequence[str] | None = None,
+    answerer: str = "extractive",
 ) -> Answer:
     """Answer one question, citing the exact source sentences, or refuse plainly.
 
@@ -184,9 +191,14 @@ def ask(
     >>> ask("What does Putin fear most from NATO's expansion?").citations[0].quote  # doctest: +SKIP
     'It is the proximity of western principles to Russia’s border – not military power – ...'
     """
-    return ask_batch([question], index_dir, histories=[history], doc_ids=doc_ids, authors=authors)[
-        0
-    ]
+    return ask_batch(
+        [question],
+        index_dir,
+        histories=[history],
+        doc_ids=doc_ids,
+        authors=authors,
+        answerer=answerer,
+    )[0]
 
 
 def search(

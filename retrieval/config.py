@@ -77,6 +77,11 @@ class AnswerSettings:
     max_sentences: int = 3
     min_sentence_score: float = 0.36
     relative_cutoff: float = 0.7
+    # Logistic weights of the strict answerer's support score over (cosine, overlap, IDF
+    # coverage, context coverage, article peak, margin) and the bias, and the score it
+    # needs. Fitted by `python -m evaluation.calibrate` on ClapNQ dev and the seed gold set.
+    support_weights: tuple[float, ...] = (6.09, -0.22, 0.19, 3.74, -4.12, 3.15, -5.69)
+    strict_min_support: float = -1.65
 
     def __post_init__(self) -> None:
         for name in ("passages", "candidates", "max_sentences"):

@@ -13,7 +13,7 @@ import numpy as np
 from retrieval.config import AnswerSettings
 from retrieval.embedders import Embedder
 from retrieval.errors import InvalidInputError
-from retrieval.lexical import STOPWORDS, BM25Index, tokenize, words
+from retrieval.lexical import STOPWORDS, BM25Index, light_terms, tokenize, words
 from retrieval.rules import question_needs, satisfies_type, unknown_names
 from retrieval.speakers import speaker_of
 from retrieval.store import LoadedIndex
@@ -101,19 +101,34 @@ class Engine:
         self.embedder = embedder
         self.settings = settings
         arts = index.articles
-        self.bm25 = BM25Index(
-            [
+        chunk_tokens = [
+            tokenize(
                 f"{arts[int(index.chunk_article[i])]['title']} "
                 f"{arts[int(index.chunk_article[i])]['author']} {index.chunk_text(i)}"
-                for i in range(index.n_chunks)
-            ]
-        )
+            )
+            for i in range(index.n_chunks)
+        ]
+        self.bm25 = BM25Index(chunk_tokens)
+        # Chunk-level document frequencies weight the answerer's coverage features: covering
+        # "paratroopers" says more than covering "said".
+        df: dict[str, int] = {}
+        for toks in chunk_tokens:
+            for t in set(toks):
+                df[t] = df.get(t, 0) + 1
+        n_docs = max(index.n_chunks, 1)
+        self._idf = {t: float(np.log((n_docs + 1) / (c + 0.5))) for t, c in df.items()}
+        self._idf_unseen = float(np.log((n_docs + 1) / 0.5))
+        self.title_terms = [set(tokenize(a["title"])) for a in arts]
         # Every word the corpus uses (with titles and authors): a question naming someone
         # outside it is refused rather than answered with a look-alike sentence.
         self.known_words: set[str] = set()
         for art in arts:
             self.known_words.update(words(f"{art['title']} {art['author']} {art['text']}"))
-        self.answerer = ExtractiveAnswerer(self)
+        self.answerers = {name: cls(self) for name, cls in ANSWERERS.items()}
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a stemmed term over the chunks."""
+        return self._idf.get(term, self._idf_unseen)
 
     @property
     def generation(self) -> str:
@@ -247,7 +262,14 @@ class Engine:
             passages.append(p)
         return passages
 
-    def answer_batch(self, queries: list[Query], mode: str = "hybrid") -> list[Answer]:
+    def answer_batch(
+        self, queries: list[Query], mode: str = "hybrid", answerer: str = "extractive"
+    ) -> list[Answer]:
+        if answerer not in self.answerers:
+            raise InvalidInputError(
+                f"answerer must be one of {', '.join(self.answerers)}, got {answerer!r}"
+            )
+        chosen = self.answerers[answerer]
         t0 = time.perf_counter()
         qvecs = self.embedder.encode([q.retrieval_text for q in queries], batch_size=64)
         t1 = time.perf_counter()
@@ -256,7 +278,7 @@ class Engine:
         answers = []
         for i, q in enumerate(queries):
             t = time.perf_counter()
-            ans = self.answerer.answer(q, qvecs[i], retrieved[i])
+            ans = chosen.answer(q, qvecs[i], retrieved[i])
             # embed and retrieve ran once for the whole batch: each answer gets its share
             ans.timings = {
                 "embed_ms": round((t1 - t0) * 1000 / len(queries), 2),
@@ -267,12 +289,43 @@ class Engine:
         return answers
 
 
+@dataclass
+class Candidate:
+    """One sentence that might answer a question, with the features the answerer scores."""
+
+    sid: int
+    cos: float
+    # share of the question's terms in the sentence, and the same weighted by rarity (IDF)
+    overlap: float
+    idf_coverage: float
+    # IDF-weighted coverage by the sentence, its neighbours and the article title together
+    context_coverage: float
+    # cosine above the article's mean sentence cosine: a peak, not a topic-wide similarity
+    article_peak: float
+    # cosine above the next best candidate's
+    margin: float
+
+    def features(self) -> np.ndarray:
+        return np.array(
+            [
+                self.cos,
+                self.overlap,
+                self.idf_coverage,
+                self.context_coverage,
+                self.article_peak,
+                self.margin,
+            ]
+        )
+
+
 class ExtractiveAnswerer:
     """Answers with the source's own sentences: no generative model, so nothing is invented.
 
-    Each sentence in the retrieved passages is scored by cosine similarity to the question
-    plus a bonus for covering the question's content words; the best ones above the
-    calibrated threshold are quoted verbatim with ``[n]`` markers. Below it: a refusal.
+    Each sentence in the retrieved passages (plus the best single sentences anywhere) is
+    scored by cosine similarity to the question plus a bonus for covering the question's
+    content words; the best ones above the calibrated threshold are quoted verbatim with
+    ``[n]`` markers. Below it: a refusal. The threshold was set on paraphrased questions,
+    so a reader's own wording is answered.
     """
 
     name = "extractive"
@@ -280,7 +333,14 @@ class ExtractiveAnswerer:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def answer(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer:
+    def candidates(
+        self, query: Query, qvec: np.ndarray, passages: list[Passage]
+    ) -> list[Candidate]:
+        """The sentences that pass the question's type rules, with their features.
+
+        Empty when nothing can answer: no passages, an unknown name, or no sentence holding
+        the kind of fact asked for.
+        """
         idx = self.engine.index
         settings = self.engine.settings
         sent_ids: dict[int, int] = {}
@@ -289,9 +349,8 @@ class ExtractiveAnswerer:
                 int(idx.chunk_sent_lo[p.chunk_id]), int(idx.chunk_sent_hi[p.chunk_id])
             ):
                 sent_ids.setdefault(sid, rank)
-        refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
         if not sent_ids or unknown_names(query.question, self.engine.known_words):
-            return refusal
+            return []
         # Sentence-level dense search over the whole index (or the chosen articles) adds the
         # best single sentences whose chunk missed the passage cut: a bi-encoder reranker.
         all_cos = idx.sent_vecs @ qvec
@@ -304,55 +363,112 @@ class ExtractiveAnswerer:
                 sent_ids.setdefault(int(sid), len(passages))
         ids = np.fromiter(sent_ids, dtype=np.int64)
         dense = all_cos[ids]
+        arts_of = idx.sent_article[ids]
+        # mean cosine of each candidate's article, over all its sentences
+        art_mean = {
+            int(a): float(all_cos[idx.sent_article == a].mean()) for a in np.unique(arts_of)
+        }
+        order = np.sort(dense)[::-1]
         terms = set(query.terms)
+        idf = self.engine.idf
+        total_idf = sum(idf(t) for t in terms) or 1.0
         typed = question_needs(query.question) is not None
         # In "Where will Trump and Putin meet?" the names are the topic and "meet" is what is
         # asked: a typed answer must share one of the question's lower-case (non-name) words.
-        asked = set(
-            tokenize(" ".join(w for w in query.question.split()[1:] if not w[:1].isupper()))
-        )
-        scored = []
-        for sid, cos in zip(ids, dense):
-            art = idx.articles[int(idx.sent_article[sid])]
-            text = art["text"][int(idx.sent_start[sid]) : int(idx.sent_end[sid])]
+        # Inflections only: "effective" is not the "effect" a ceasefire takes.
+        asked = light_terms(" ".join(w for w in query.question.split()[1:] if not w[:1].isupper()))
+        out = []
+        for sid, cos, a_idx in zip(ids, dense, arts_of):
+            text = idx.sentence_text(int(sid))
             if not satisfies_type(query.question, text):
                 continue
-            overlap = len(terms & set(tokenize(text))) / len(terms) if terms else 0.0
-            if typed and not (asked & set(tokenize(text))):
+            toks = set(tokenize(text))
+            if typed and not (asked & light_terms(text)):
                 # a date or number about something else is not the date or number asked for
                 continue
-            scored.append((float(cos) + 0.15 * overlap, float(cos), overlap, int(sid)))
-        if not scored:
+            if sid > 0 and idx.sent_article[sid - 1] == a_idx and _ANAPHORA.match(text):
+                # "It was recorded by The Kingston Trio" means what it says only with the
+                # sentence before it, which the quote then includes: score them together
+                cos = max(cos, (cos + all_cos[sid - 1]) / 2)
+            context = set(toks) | self.engine.title_terms[int(a_idx)]
+            for nb in (sid - 1, sid + 1):
+                if 0 <= nb < len(idx.sent_article) and idx.sent_article[nb] == a_idx:
+                    context.update(tokenize(idx.sentence_text(int(nb))))
+            second = order[1] if cos >= order[0] and len(order) > 1 else order[0]
+            out.append(
+                Candidate(
+                    sid=int(sid),
+                    cos=float(cos),
+                    overlap=len(terms & toks) / len(terms) if terms else 0.0,
+                    idf_coverage=sum(idf(t) for t in terms & toks) / total_idf,
+                    context_coverage=sum(idf(t) for t in terms & context) / total_idf,
+                    article_peak=float(cos) - art_mean[int(a_idx)],
+                    margin=float(cos - second),
+                )
+            )
+        return out
+
+    def support(self, cand: Candidate) -> float:
+        """How strongly a sentence answers the question: a logistic score fitted on ClapNQ
+        dev and the seed gold set (``python -m evaluation.calibrate``); 0 is even odds."""
+        *weights, bias = self.engine.settings.support_weights
+        return float(cand.features() @ np.asarray(weights) + bias)
+
+    def rank(self, cands: list[Candidate]) -> list[tuple[float, Candidate]]:
+        """Candidates with their ranking score, best first."""
+        # the sentence's own words and its neighbourhood's both count: the answer to "what
+        # do they mean for trust?" says "trust", its neighbours say who "they" are
+        scored = [(c.cos + 0.15 * (c.overlap + c.context_coverage), c) for c in cands]
+        scored.sort(key=lambda sc: -sc[0])
+        return scored
+
+    def accept(self, best: Candidate) -> bool:
+        """Whether the best candidate is good enough to answer at all."""
+        return best.cos >= self.engine.settings.min_sentence_score
+
+    def close_enough(self, score: float, best_score: float) -> bool:
+        """Whether a further sentence scores near enough the best to be quoted too."""
+        return score >= best_score * self.engine.settings.relative_cutoff
+
+    def answer(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer:
+        settings = self.engine.settings
+        refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
+        cands = self.candidates(query, qvec, passages)
+        if not cands:
             return refusal
-        scored.sort(reverse=True)
-        best_total, best_cos, best_overlap, _ = scored[0]
-        refusal.evidence = {"cosine": round(best_cos, 4), "overlap": round(best_overlap, 4)}
-        if best_cos < settings.min_sentence_score:
+        scored = self.rank(cands)
+        best_score, best = scored[0]
+        refusal.evidence = {
+            "cosine": round(best.cos, 4),
+            "overlap": round(best.overlap, 4),
+            "support": round(self.support(best), 4),
+        }
+        if not self.accept(best):
             return refusal
         chosen = [
-            s
-            for s in scored
-            if s[1] >= settings.min_sentence_score and s[0] >= best_total * settings.relative_cutoff
+            (score, c)
+            for score, c in scored
+            if self.accept(c) and self.close_enough(score, best_score)
         ]
-        chosen = chosen[: settings.max_sentences]
-        answer = self._compose(query, passages, chosen)
+        answer = self._compose(query, passages, chosen[: settings.max_sentences])
         answer.evidence = dict(refusal.evidence)
         return answer
 
     def _compose(
-        self, query: Query, passages: list[Passage], chosen: list[tuple[float, float, float, int]]
+        self, query: Query, passages: list[Passage], chosen: list[tuple[float, Candidate]]
     ) -> Answer:
         idx = self.engine.index
         # The best sentence leads, so the direct answer comes first; each article's quotes
         # stay together, articles in the order of their best sentence.
         first_seen: dict[int, int] = {}
-        for rank, (_, _, _, sid) in enumerate(chosen):
-            first_seen.setdefault(int(idx.sent_article[sid]), rank)
+        for rank, (_, cand) in enumerate(chosen):
+            first_seen.setdefault(int(idx.sent_article[cand.sid]), rank)
         ordered = sorted(
-            enumerate(chosen), key=lambda r: (first_seen[int(idx.sent_article[r[1][3]])], r[0])
+            enumerate(chosen), key=lambda r: (first_seen[int(idx.sent_article[r[1][1].sid])], r[0])
         )
         spans: list[list[Any]] = []  # [article, start, end, score]
-        for _, (total, _cos, _ov, sid) in ordered:
+        for _, (total, cand) in ordered:
+            sid = cand.sid
             a_idx = int(idx.sent_article[sid])
             start, end = int(idx.sent_start[sid]), int(idx.sent_end[sid])
             text = idx.articles[a_idx]["text"]
@@ -422,3 +538,30 @@ class ExtractiveAnswerer:
             passages=passages,
             notes=list(query.notes),
         )
+
+
+class StrictAnswerer(ExtractiveAnswerer):
+    """Answers only when the sentence and its neighbours also use the question's own terms.
+
+    Calibrated on ClapNQ, where a related passage that lacks the answer is the usual trap:
+    it refuses far more of those, at the price of refusing questions asked in very
+    different words from the source's.
+    """
+
+    name = "strict"
+
+    def rank(self, cands: list[Candidate]) -> list[tuple[float, Candidate]]:
+        scored = [(self.support(c), c) for c in cands]
+        scored.sort(key=lambda sc: -sc[0])
+        return scored
+
+    def close_enough(self, score: float, best_score: float) -> bool:
+        # support is a log-odds: keep sentences within e times the best one's odds
+        return score >= best_score - 1.0
+
+    def accept(self, best: Candidate) -> bool:
+        # the support score already weighs the cosine: no separate cosine floor
+        return self.support(best) >= self.engine.settings.strict_min_support
+
+
+ANSWERERS = {cls.name: cls for cls in (ExtractiveAnswerer, StrictAnswerer)}

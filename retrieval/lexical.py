@@ -228,14 +228,38 @@ def tokenize(text: str) -> list[str]:
     return [_stem(w) for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 
 
+def light_terms(text: str) -> set[str]:
+    """Content words with only inflections removed (plural, -ed, -ing), not derivations.
+
+    The stemmer makes "effective" and "effect" one term, which is right for retrieval but
+    wrong when a rule asks whether a sentence talks about the very thing asked.
+
+    >>> sorted(light_terms("The meetings were effective; they met, meeting twice"))
+    ['effective', 'meet', 'met', 'twice']
+    """
+    out = set()
+    for w in words(text):
+        if w in STOPWORDS or len(w) < 2:
+            continue
+        for group in ((("ies", "y"), ("es", ""), ("s", "")), (("ing", ""), ("ed", ""))):
+            for suffix, repl in group:
+                if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+                    w = w[: -len(suffix)] + repl
+                    break
+        out.add(w)
+    return out
+
+
 class BM25Index:
     """BM25 over chunk texts (with their article's title and author, so names match)."""
 
-    def __init__(self, docs: list[str]) -> None:
+    def __init__(self, docs: list[str] | list[list[str]]) -> None:
+        """``docs`` are texts, or token lists already made by ``tokenize``."""
         self.size = len(docs)
         self._bm25 = bm25s.BM25()
         if docs:
-            self._bm25.index([tokenize(d) or ["\x00"] for d in docs], show_progress=False)
+            tokens = [tokenize(d) if isinstance(d, str) else d for d in docs]
+            self._bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
 
     def search(
         self, queries: list[list[str]], k: int, allowed: np.ndarray | None = None

@@ -32,10 +32,13 @@ _DATE = re.compile(
 # locative phrase counts; the asked-word rule keeps it about the right thing.
 _PLACE = re.compile(
     r"\b(in|at|near|from|into|across|outside|inside|within|throughout|along|off|beneath|"
-    r"under|between|onto|on)\s+(the\s+|a\s+|an\s+)?[^\W\d_]{3,}",
+    r"under|between|onto|on)\s+(the\s+|a\s+|an\s+)?[^\W\d_]{3,}|\bto the [^\W\d_]{3,}|"
+    r"\bby (?-i:[A-Z][a-z])",
     re.I,
 )
 _HOW_MANY = re.compile(r"^\s*how (many|much)\s+(.*)", re.I)
+# "how much were the actors paid" counts money, not actors: only the word right after
+# "how many/much" names the counted thing.
 
 
 def question_needs(question: str) -> str | None:
@@ -52,7 +55,9 @@ def question_needs(question: str) -> str | None:
     if re.match(r"(when|what (year|date|month|day|time)|which (year|date|month|day))\b", q):
         return "date"
     # "where does the word come from" asks for an origin, which is an explanation, not a place
-    if re.match(r"where\b", q) and not re.search(r"\b(come|came|comes) from\b|\borigin", q):
+    if re.match(r"where\b", q) and not re.search(
+        r"\b(come|came|comes) from\b|\borigin|from\W*$", q
+    ):
         return "place"
     return None
 
@@ -91,8 +96,8 @@ def satisfies_type(question: str, sentence: str) -> bool:
     # "how many troops": the counted thing itself must be in the sentence
     m = _HOW_MANY.match(question)
     if m:
-        head = [w for w in words(m.group(2)) if w not in STOPWORDS]
-        if head and head[0] not in {"more", "times", "long", "often"}:
+        head = words(m.group(2))[:1]
+        if head and head[0] not in STOPWORDS and head[0] not in {"more", "times", "long", "often"}:
             counted = tokenize(head[0])
             return not counted or counted[0] in tokenize(sentence)
     return True

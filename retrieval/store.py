@@ -316,6 +316,10 @@ class LoadedIndex:
         art = self.articles[int(self.chunk_article[chunk_id])]
         return art["text"][int(self.chunk_start[chunk_id]) : int(self.chunk_end[chunk_id])]
 
+    def sentence_text(self, sent_id: int) -> str:
+        art = self.articles[int(self.sent_article[sent_id])]
+        return art["text"][int(self.sent_start[sent_id]) : int(self.sent_end[sent_id])]
+
     def records(self) -> dict[str, ArticleRecord]:
         """Every article with its spans and vectors, for an ingest to carry over unchanged."""
         chunk_vecs = (
