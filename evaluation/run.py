@@ -145,7 +145,8 @@ def _gold_spans(text: str, sentences: list[str]) -> list[tuple[int, int]]:
 
 
 def clapnq_qa(rset: RetrievalSet, index: Path, limit: int | None) -> dict[str, dict[str, float]]:
-    """Answered, citation overlap with the gold sentences, answer text, and refusals."""
+    """Answered, citation overlap with the gold sentences, answer text, and refusals: the
+    default answerer over each retrieval mode, and the strict answerer (hybrid retrieval)."""
     from retrieval import ask_batch
 
     texts = {d["id"]: d["text"] for d in rset.corpus}
@@ -153,10 +154,13 @@ def clapnq_qa(rset: RetrievalSet, index: Path, limit: int | None) -> dict[str, d
     answerable = [q for q in records if q.get("answerable")][:limit]
     unanswerable = [q for q in records if not q.get("answerable")][:limit]
     out: dict[str, dict[str, float]] = {}
-    for mode in MODES:
+    runs = [(mode, mode, "extractive") for mode in MODES] + [("strict", "hybrid", "strict")]
+    for name, mode, answerer in runs:
         started = time.perf_counter()
-        ans_a = ask_batch([q["text"] for q in answerable], index, retrieval_mode=mode)
-        ans_u = ask_batch([q["text"] for q in unanswerable], index, retrieval_mode=mode)
+        ans_a, ans_u = (
+            ask_batch([q["text"] for q in qs], index, retrieval_mode=mode, answerer=answerer)
+            for qs in (answerable, unanswerable)
+        )
         elapsed = time.perf_counter() - started
         answered = overlap = contains = 0
         recall: list[float] = []
@@ -177,7 +181,7 @@ def clapnq_qa(rset: RetrievalSet, index: Path, limit: int | None) -> dict[str, d
             contains += any(normalized(g) in normalized(a.answer) for g in golds)
             recall.append(max((token_recall(a.answer, g) for g in golds), default=0.0))
         n_a, n_u = max(len(answerable), 1), max(len(unanswerable), 1)
-        out[mode] = {
+        out[name] = {
             "answered": answered / n_a,
             "wrongly refused": 1 - answered / n_a,
             "cites gold (of answered)": overlap / max(answered, 1),
@@ -190,7 +194,7 @@ def clapnq_qa(rset: RetrievalSet, index: Path, limit: int | None) -> dict[str, d
     return out
 
 
-def seed_gold(corpus: Path, work: Path) -> dict[str, Any]:
+def seed_gold(corpus: Path, work: Path, answerer: str = "extractive") -> dict[str, Any]:
     """The project's own gold set on the seed article: facts cited, near misses refused."""
     from ingest import ingest
     from retrieval import ask_batch
@@ -198,7 +202,7 @@ def seed_gold(corpus: Path, work: Path) -> dict[str, Any]:
     index = work / "seed-index"
     ingest([corpus], index)
     gold = _jsonl(SEED_GOLD)
-    answers = ask_batch([g["question"] for g in gold], index)
+    answers = ask_batch([g["question"] for g in gold], index, answerer=answerer)
     failures = []
     ok_a = ok_u = n_a = n_u = 0
     for g, a in zip(gold, answers):
@@ -251,14 +255,13 @@ def run_eval(
     with tempfile.TemporaryDirectory(prefix="cqa-eval-") as tmp:
         base = work or Path(tmp)
         if "seed" in sets:
-            results["seed"] = seed_gold(corpus, base)
-            out("seed gold set (evaluation/seed_gold.jsonl)")
-            out(
-                f"  answerable cited with the fact: {results['seed']['answerable cited with the fact']}"
-            )
-            out(f"  unanswerable refused:           {results['seed']['unanswerable refused']}")
-            for f in results["seed"]["failures"]:
-                out(f"  FAIL {f['question']!r}: expected {f['expected']}, got {f['got']!r}")
+            for key, answerer in (("seed", "extractive"), ("seed_strict", "strict")):
+                res = results[key] = seed_gold(corpus, base, answerer)
+                out(f"seed gold set (evaluation/seed_gold.jsonl), {answerer} answerer")
+                out(f"  answerable cited with the fact: {res['answerable cited with the fact']}")
+                out(f"  unanswerable refused:           {res['unanswerable refused']}")
+                for f in res["failures"]:
+                    out(f"  FAIL {f['question']!r}: expected {f['expected']}, got {f['got']!r}")
         if "clapnq" in sets:
             rset = load_beir(data / "clapnq" / "derived_beir", "clapnq")
             index = build_index(rset, base)
@@ -270,7 +273,13 @@ def run_eval(
                 )
             )
             results["clapnq_qa"] = clapnq_qa(rset, index, limit)
-            out(_table("clapnq question answering", results["clapnq_qa"]))
+            out(
+                _table(
+                    "clapnq question answering (hybrid, dense, bm25: default answerer; "
+                    "strict: strict answerer over hybrid)",
+                    results["clapnq_qa"],
+                )
+            )
         if "perspectrum" in sets:
             rset = load_perspectrum(data / "perspectrum", "test")
             index = build_index(rset, base)

@@ -241,11 +241,16 @@ def light_terms(text: str) -> set[str]:
     for w in words(text):
         if w in STOPWORDS or len(w) < 2:
             continue
-        for group in ((("ies", "y"), ("es", ""), ("s", "")), (("ing", ""), ("ed", ""))):
-            for suffix, repl in group:
-                if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
-                    w = w[: -len(suffix)] + repl
-                    break
+        if w.endswith("ies") and len(w) > 5:
+            w = w[:-3] + "y"
+        elif re.search(r"(ss|sh|ch|x|z)es$", w):
+            w = w[:-2]
+        elif w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+            w = w[:-1]
+        for suffix in ("ing", "ed"):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+                w = w[: -len(suffix)]
+                break
         out.add(w)
     return out
 

@@ -24,7 +24,7 @@ _DATE = re.compile(
     rf"\b{_YEAR}\b|\b(january|february|march|april|may|june|july|august|september|october|"
     r"november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
     r"today|tomorrow|tonight|ago|century|decade|last (week|month|year)|next (week|month|year)|"
-    r"season|episode|[ap]\.m\.|o'clock|noon|midnight|morning|evening|night|spring|summer|autumn|"
+    r"season|episode|[ap]\.m|o'clock|noon|midnight|morning|evening|night|spring|summer|autumn|"
     r"winter|age of|era|period|during|until|after|before|once|whenever|since)\b",
     re.I,
 )

@@ -195,3 +195,29 @@ def test_citations_name_who_is_speaking(
     assert cited.speaker == speaker
     assert cited.quoted_by == ("" if speaker == "Rob Dannenberg" else "Rob Dannenberg")
     assert cited.to_dict()["speaker"] == speaker
+
+
+NEAR_MISS = "Who is Russia's foreign minister?"  # the article names no foreign minister
+
+
+def test_strict_answerer_refuses_a_near_miss_and_answers_in_the_sources_words(
+    seed_index: str, seed_text: str
+) -> None:
+    strict = ask_batch(
+        [NEAR_MISS, "What does Putin fear most from NATO's expansion?"],
+        index_dir=seed_index,
+        answerer="strict",
+    )
+    assert strict[0].abstained and strict[0].answer == REFUSAL
+    assert strict[0].evidence["support"] < 0
+    assert not strict[1].abstained
+    assert any("proximity of western principles" in c.quote for c in strict[1].citations)
+    for c in strict[1].citations:
+        assert c.quote == seed_text[c.start : c.end]
+
+
+def test_unknown_answerer_names_the_choices(seed_index: str) -> None:
+    from retrieval import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="answerer must be one of extractive, strict"):
+        ask("What does Putin fear?", index_dir=seed_index, answerer="lenient")

@@ -45,6 +45,18 @@ def test_ask_json_is_answer_to_dict(capsys, seed_index: str, seed_text: str) -> 
     assert c["quote"] == seed_text[c["start"] : c["end"]]
 
 
+def test_ask_strict_refuses_a_near_miss(capsys, seed_index: str) -> None:
+    question = "Who is Russia's foreign minister?"
+    code, out, _ = _run(capsys, "ask", question, "--strict", "--json", "--index", seed_index)
+    assert code == 0
+    assert json.loads(out) == {
+        "question": question,
+        "answer": "The indexed commentary does not address this question.",
+        "abstained": True,
+        "citations": [],
+    }
+
+
 def test_ask_text_output_lists_sources(capsys, seed_index: str) -> None:
     code, out, _ = _run(capsys, "ask", ON, "--index", seed_index)
     assert code == 0 and "[1]" in out and "Rob Dannenberg" in out

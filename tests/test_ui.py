@@ -59,7 +59,8 @@ def test_ask_is_the_only_public_endpoint(client: Any) -> None:
     api = client.view_api(print_info=False, return_format="dict")
     assert list(api["named_endpoints"]) == ["/ask"]
     assert [p["parameter_name"] for p in api["named_endpoints"]["/ask"]["parameters"]] == [
-        "question"
+        "question",
+        "strict",
     ]
 
 
@@ -80,6 +81,15 @@ def test_ask_endpoint_refuses_off_topic(client: Any) -> None:
     assert result["abstained"] is True
     assert result["citations"] == []
     assert result["answer"] == REFUSAL
+
+
+def test_ask_endpoint_strict_refuses_a_near_miss(client: Any) -> None:
+    question = "Who is Russia's foreign minister?"
+    result = client.predict(question, True, api_name="/ask")
+    assert result["abstained"] is True and result["citations"] == []
+    # strict only refuses more: a question in the source's own words is still answered
+    result = client.predict(ANSWERABLE, True, api_name="/ask")
+    assert result["abstained"] is False and result["citations"]
 
 
 def test_ask_endpoint_reports_bad_input_readably(client: Any) -> None:

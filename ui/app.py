@@ -460,6 +460,7 @@ def chat_reply(
     turn: int = 1,
     doc_ids: Sequence[str] | None = None,
     authors: Sequence[str] | None = None,
+    strict: bool = False,
 ) -> Reply:
     """One chat turn, numbered ``turn``: ask, then render the bubble and the sources section.
 
@@ -467,7 +468,14 @@ def chat_reply(
     errors have no source cards.
     """
     try:
-        answer = ask(question, index_dir, history=history, doc_ids=doc_ids, authors=authors)
+        answer = ask(
+            question,
+            index_dir,
+            history=history,
+            doc_ids=doc_ids,
+            authors=authors,
+            answerer="strict" if strict else "extractive",
+        )
     except CQAError as exc:
         body = f'<p class="cqa-error">{html.escape(str(exc))}</p>'
         return Reply(f"⚠️ {chat_text(str(exc))}", _section(turn, question, body), str(exc))
@@ -662,6 +670,7 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
         sections: list[str],
         doc_ids: list[str] | None,
         authors: list[str] | None,
+        strict: bool = False,
     ) -> Iterator[tuple[Any, ...]]:
         if not isinstance(question, str) or not question.strip():
             yield chat, raw, sections, gr.skip(), ""
@@ -672,7 +681,13 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
         turn = len(sections) + 1
         # The displayed chat is escaped markdown; follow-ups need the questions as typed.
         reply = chat_reply(
-            question, index_dir, history=raw, turn=turn, doc_ids=doc_ids, authors=authors
+            question,
+            index_dir,
+            history=raw,
+            turn=turn,
+            doc_ids=doc_ids,
+            authors=authors,
+            strict=bool(strict),
         )
         raw = [
             *raw,
@@ -702,15 +717,16 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
             if not last:
                 time.sleep(STREAM_PAUSE)
 
-    def api_ask(question: str) -> dict:
+    def api_ask(question: str, strict: bool = False) -> dict:
         """Answer one question about the indexed commentary.
 
-        Returns the answer JSON: question, answer (with [n] markers), abstained, and
+        ``strict`` answers only when the quoted sentence and its neighbours also use the
+        question's own terms (more refusals). Returns the answer JSON: question, answer (with [n] markers), abstained, and
         citations (n, doc_id, title, author, url, date, start, end, quote, score, publisher)
         where each quote is exactly the article text from start to end.
         """
         try:
-            return ask(question, index_dir).to_dict()
+            return ask(question, index_dir, answerer="strict" if strict else "extractive").to_dict()
         except CQAError as exc:
             # gr.Error reaches the client as a readable message instead of a bare failure.
             raise gr.Error(str(exc), print_exception=False) from None
@@ -807,6 +823,13 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
                         min_width=200,
                         elem_id="cqa-author-filter",
                     )
+                    strict_box = gr.Checkbox(
+                        label="Strict: answer only when the source uses the question's terms",
+                        value=False,
+                        scale=1,
+                        min_width=200,
+                        elem_id="cqa-strict",
+                    )
                 with gr.Row():
                     copy_button = gr.Button(
                         "Copy last answer as Markdown", size="sm", elem_id="cqa-copy-last"
@@ -862,7 +885,7 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
         # between sentences, and the engine serialises the one step that must be (the
         # embedder's lock), so one slot would make every user wait for everyone's stream.
         outputs = [chatbot, raw, sections, sources, textbox]
-        ask_inputs = [chatbot, raw, sections, doc_filter, author_filter]
+        ask_inputs = [chatbot, raw, sections, doc_filter, author_filter, strict_box]
         gr.on(
             [textbox.submit, send.click],
             respond,

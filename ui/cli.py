@@ -23,6 +23,11 @@ set_offline_env()
 from retrieval.errors import CQAError, InvalidInputError  # noqa: E402
 
 BATCH_STEP = 256
+STRICT_HELP = (
+    "answer only when the quoted sentence and its neighbours also use the question's own "
+    "terms: fewer answers to related questions the text does not answer, more refusals of "
+    "questions worded unlike the source"
+)
 
 
 def _positive_int(text: str) -> int:
@@ -116,7 +121,13 @@ def read_questions(path: Path) -> Iterator[tuple[str, Any]]:
             ) from None
 
 
-def run_batch(path: Path, out: TextIO, index_dir: str | None, progress: bool) -> tuple[int, int]:
+def run_batch(
+    path: Path,
+    out: TextIO,
+    index_dir: str | None,
+    progress: bool,
+    answerer: str = "extractive",
+) -> tuple[int, int]:
     """Answer every question in ``path``, writing one JSON line each in input order.
 
     Questions go to ``ask_batch`` in slices so memory stays bounded for any file size; a bad
@@ -151,7 +162,9 @@ def run_batch(path: Path, out: TextIO, index_dir: str | None, progress: bool) ->
                     "question": q if isinstance(q, str) else None,
                     "error": str(exc),
                 }
-        answers = ask_batch([q for _, q in good], index_dir=index_dir) if good else []
+        answers = (
+            ask_batch([q for _, q in good], index_dir=index_dir, answerer=answerer) if good else []
+        )
         for (i, _), ans in zip(good, answers):
             results[i] = {"id": part[i][0], **ans.to_dict()}
         for res in results:
@@ -250,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--index", help=index_help)
     s.add_argument("--doc", action="append", metavar="ID", help="only this article (repeatable)")
     s.add_argument("--author", action="append", help="only this author's articles (repeatable)")
+    s.add_argument("--strict", action="store_true", help=STRICT_HELP)
     s.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
 
     s = sub.add_parser("search", help="show the passages retrieved for a question")
@@ -268,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", type=Path)
     s.add_argument("--out", type=Path, help="write JSON lines here instead of standard output")
     s.add_argument("--index", help=index_help)
+    s.add_argument("--strict", action="store_true", help=STRICT_HELP)
     s.add_argument("--quiet", action="store_true", help="no progress bar")
 
     s = sub.add_parser("serve", help="serve the chat in the browser")
@@ -362,7 +377,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "ask":
         from retrieval import ask
 
-        ans = ask(args.question, index_dir=args.index, doc_ids=args.doc, authors=args.author)
+        ans = ask(
+            args.question,
+            index_dir=args.index,
+            doc_ids=args.doc,
+            authors=args.author,
+            answerer="strict" if args.strict else "extractive",
+        )
         if args.json:
             _print_json(ans.to_dict(), out)
         else:
@@ -386,20 +407,21 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "batch":
         progress = not args.quiet
+        answerer = "strict" if args.strict else "extractive"
         if args.out:
             if args.out.resolve() == args.file.resolve():
                 raise InvalidInputError("--out must not be the input file")
             tmp = args.out.with_name(args.out.name + ".partial")
             try:
                 with open(tmp, "w", encoding="utf-8") as fh:
-                    ok, failed = run_batch(args.file, fh, args.index, progress)
+                    ok, failed = run_batch(args.file, fh, args.index, progress, answerer)
             except BaseException:
                 # A rejected batch file leaves no half-written output behind.
                 tmp.unlink(missing_ok=True)
                 raise
             tmp.replace(args.out)
         else:
-            ok, failed = run_batch(args.file, out, args.index, progress)
+            ok, failed = run_batch(args.file, out, args.index, progress, answerer)
         print(f"batch: {ok} answered, {failed} failed", file=sys.stderr)
         return 0 if failed == 0 else 1
     if args.command == "serve":

@@ -1,0 +1,99 @@
+"""Refusal rules and the strict answerer's calibration: pure logic, no model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from evaluation.calibrate import FEATURES, Question, cross_validate, fit, rates
+from retrieval.config import AnswerSettings
+from retrieval.engine import Candidate
+from retrieval.lexical import light_terms
+from retrieval.rules import question_needs, satisfies_type
+
+
+@pytest.mark.parametrize(
+    ("question", "needs"),
+    [
+        ("Where will Trump and Putin meet?", "place"),
+        # origin questions want an explanation, not a place
+        ("Where does the term cherry picker come from?", None),
+        ("Where does Doctor Strange get his powers from?", None),
+        ("What is the origin of the phrase cold feet?", None),
+        ("When will the ceasefire take effect?", "date"),
+        ("How much were the actors in Friends paid?", "count"),
+    ],
+)
+def test_question_needs(question: str, needs: str | None) -> None:
+    assert question_needs(question) == needs
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "ok"),
+    [
+        # a place need not be a proper name
+        ("Where is cobalt-60 produced?", "It is produced artificially in nuclear reactors.", True),
+        ("Where is the Dead Sea?", "It is a salt lake bordered by Jordan to the east.", True),
+        ("Where will they meet?", "They will talk soon.", False),
+        # "how much were the actors paid" counts money, not actors
+        ("How much were the actors paid?", "Cast members were paid $22,500 per episode.", True),
+        ("How many troops are there?", "There are 5 tanks.", False),
+        ("How many troops are there?", "There are 5,000 troops.", True),
+        ("When do the ducks march?", "Every day at 11 : 00 a.m. , the ducks are escorted.", True),
+        ("When did they talk?", "They talked at length.", False),
+    ],
+)
+def test_satisfies_type(question: str, sentence: str, ok: bool) -> None:
+    assert satisfies_type(question, sentence) is ok
+
+
+def test_light_terms_drop_inflections_not_derivations() -> None:
+    assert "effect" not in light_terms("an effective reaction")
+    assert light_terms("the meetings") == light_terms("they meet") == {"meet"}
+    assert light_terms("the ceasefire takes effect") == {"ceasefire", "take", "effect"}
+
+
+def test_support_weights_match_the_candidate_features() -> None:
+    cand = Candidate(
+        sid=0,
+        cos=0.5,
+        overlap=0.5,
+        idf_coverage=0.5,
+        context_coverage=0.5,
+        article_peak=0.1,
+        margin=0.0,
+    )
+    assert len(cand.features()) == len(FEATURES)
+    assert len(AnswerSettings().support_weights) == len(FEATURES) + 1
+
+
+def _synthetic(n: int, seed: int) -> list[Question]:
+    """Questions whose gold sentence has a high first feature; unanswerable ones have none."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        answerable = i % 2 == 0
+        feats = rng.normal(0.0, 0.1, size=(4, len(FEATURES)))
+        labels = np.zeros(4, dtype=bool)
+        if answerable:
+            feats[0, 0] += 1.0
+            labels[0] = True
+        out.append(Question("clapnq", answerable, feats, labels))
+    return out
+
+
+def test_fit_finds_the_informative_feature() -> None:
+    qs = _synthetic(80, 0)
+    x = np.vstack([q.features for q in qs])
+    y = np.concatenate([q.labels for q in qs]).astype(float)
+    beta = fit(x, y, np.ones(len(y)))
+    assert beta[0] > 3 * np.abs(beta[1:-1]).max()
+
+
+def test_cross_validated_rates_separate_the_synthetic_classes() -> None:
+    qs = _synthetic(100, 1)
+    picks = cross_validate(qs, folds=5)
+    r = rates(qs, picks, "clapnq", t=0.0)
+    assert r["wrongly refused"] <= 0.05
+    assert r["unanswerable refused"] >= 0.95
+    assert r["top sentence right (of answered)"] >= 0.95
