@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE=1
 export GRADIO_ANALYTICS_ENABLED=False
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run serve ingest test test-slow bench load eval check fmt clean browser
+.PHONY: help setup run serve ingest test test-slow bench load eval calibrate check fmt clean browser
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ load: $(STAMP) ## Bounded loopback load test: 16 clients x 60 s on cqa serve, th
 
 eval: $(STAMP) ## Quality vs. baselines on ../shared/eval-data (seed gold set, ClapNQ, Perspectrum)
 	$(BIN)/cqa eval --data $(EVAL_DATA) --work .cqa-eval
+
+calibrate: $(STAMP) ## Refit the strict answerer's support score on ClapNQ dev + seed gold (cross-validated)
+	$(BIN)/python -m evaluation.calibrate --data $(EVAL_DATA) --work .cqa-eval
 
 check: $(STAMP) ## ruff (lint + format check) and mypy
 	$(BIN)/ruff check .

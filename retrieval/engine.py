@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 import faiss
@@ -125,6 +126,16 @@ class Engine:
         for art in arts:
             self.known_words.update(words(f"{art['title']} {art['author']} {art['text']}"))
         self.answerers = {name: cls(self) for name, cls in ANSWERERS.items()}
+        # Tokenizing candidate sentences was most of an answer's time; the same sentences
+        # come back question after question, so their terms are cached (bounded).
+        self.sentence_terms = lru_cache(maxsize=200_000)(self._sentence_terms)
+        self.sentence_light_terms = lru_cache(maxsize=200_000)(self._sentence_light_terms)
+
+    def _sentence_terms(self, sid: int) -> frozenset[str]:
+        return frozenset(tokenize(self.index.sentence_text(sid)))
+
+    def _sentence_light_terms(self, sid: int) -> frozenset[str]:
+        return frozenset(light_terms(self.index.sentence_text(sid)))
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a stemmed term over the chunks."""
@@ -382,8 +393,8 @@ class ExtractiveAnswerer:
             text = idx.sentence_text(int(sid))
             if not satisfies_type(query.question, text):
                 continue
-            toks = set(tokenize(text))
-            if typed and not (asked & light_terms(text)):
+            toks = self.engine.sentence_terms(int(sid))
+            if typed and not (asked & self.engine.sentence_light_terms(int(sid))):
                 # a date or number about something else is not the date or number asked for
                 continue
             if sid > 0 and idx.sent_article[sid - 1] == a_idx and _ANAPHORA.match(text):
@@ -393,7 +404,7 @@ class ExtractiveAnswerer:
             context = set(toks) | self.engine.title_terms[int(a_idx)]
             for nb in (sid - 1, sid + 1):
                 if 0 <= nb < len(idx.sent_article) and idx.sent_article[nb] == a_idx:
-                    context.update(tokenize(idx.sentence_text(int(nb))))
+                    context.update(self.engine.sentence_terms(int(nb)))
             second = order[1] if cos >= order[0] and len(order) > 1 else order[0]
             out.append(
                 Candidate(
