@@ -21,6 +21,10 @@ from retrieval.store import LoadedIndex
 from retrieval.types import Answer, Citation, Passage
 
 REFUSAL = "The indexed commentary does not address this question."
+STRICT_NOTE = (
+    "strict mode: a passage is close in meaning but does not use the question's terms; "
+    "without strict mode it may be quoted"
+)
 # Words that make a question lean on the conversation before it ("what about NATO?").
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|but|so|also|what about|how about|what else|why|why not|how so|then)\b", re.I
@@ -573,6 +577,16 @@ class StrictAnswerer(ExtractiveAnswerer):
     def accept(self, best: Candidate) -> bool:
         # the support score already weighs the cosine: no separate cosine floor
         return self.support(best) >= self.engine.settings.strict_min_support
+
+    def answer(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer:
+        ans = super().answer(query, qvec, passages)
+        if (
+            ans.abstained
+            and ans.evidence.get("cosine", 0.0) >= self.engine.settings.min_sentence_score
+        ):
+            # say why, so a reader who asked in their own words knows what to try
+            ans.notes.append(STRICT_NOTE)
+        return ans
 
 
 ANSWERERS = {cls.name: cls for cls in (ExtractiveAnswerer, StrictAnswerer)}

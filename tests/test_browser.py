@@ -170,16 +170,32 @@ def test_upload_an_article_and_ask_about_it(page: Any, tmp_path: Path) -> None:
     _shot(page, "05-upload-answer")
 
 
+def test_strict_checkbox_refuses_a_near_miss(page: Any) -> None:
+    from retrieval.engine import REFUSAL
+
+    near_miss = "Who is Russia's foreign minister?"
+    strict = page.locator("#cqa-strict input[type=checkbox]")
+    strict.check()
+    bot = _ask(page, near_miss, turn=4)
+    text = bot.inner_text().strip()
+    # the refusal, and a note saying why strict mode refused
+    assert text.startswith(REFUSAL) and "strict mode" in text
+    assert bot.locator("a.cqa-cite").count() == 0
+    _shot(page, "06-strict-refusal")
+    _shot(page, "06-strict-refusal", phone=True)
+    strict.uncheck()
+
+
 def test_filter_to_one_author_cites_only_that_author(page: Any) -> None:
     page.locator("#cqa-author-filter input").click()
     page.get_by_role("option", name=NEW_AUTHOR).click()
     page.keyboard.press("Escape")
-    bot = _ask(page, EXAMPLE, turn=4)
+    bot = _ask(page, EXAMPLE, turn=5)
     assert bot.locator("a.cqa-cite").count() >= 1
     cards = _active_cards(page)
     authors = [
         cards.nth(i).locator("dt:text-is('Author') + dd").inner_text() for i in range(cards.count())
     ]
     assert authors and set(authors) == {NEW_AUTHOR}
-    _shot(page, "06-author-filter")
-    _shot(page, "06-author-filter", phone=True)
+    _shot(page, "07-author-filter")
+    _shot(page, "07-author-filter", phone=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.engine import STRICT_NOTE
 from ui.cli import main
 
 from .conftest import REPO, SEED_ID
@@ -54,6 +55,7 @@ def test_ask_strict_refuses_a_near_miss(capsys, seed_index: str) -> None:
         "answer": "The indexed commentary does not address this question.",
         "abstained": True,
         "citations": [],
+        "notes": [STRICT_NOTE],
     }
 
 

@@ -824,7 +824,8 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
                         elem_id="cqa-author-filter",
                     )
                     strict_box = gr.Checkbox(
-                        label="Strict: answer only when the source uses the question's terms",
+                        label="Strict mode",
+                        info="Answer only when the source uses the question's own terms",
                         value=False,
                         scale=1,
                         min_width=200,
