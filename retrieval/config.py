@@ -80,7 +80,7 @@ class AnswerSettings:
     # Logistic weights of the strict answerer's support score over (cosine, overlap, IDF
     # coverage, context coverage, article peak, margin) and the bias, and the score it
     # needs. Fitted by `python -m evaluation.calibrate` on ClapNQ dev and the seed gold set.
-    support_weights: tuple[float, ...] = (6.09, -0.22, 0.19, 3.74, -4.12, 3.15, -5.69)
+    support_weights: tuple[float, ...] = (6.11, -0.23, 0.2, 3.74, -4.13, 3.14, -5.7)
     strict_min_support: float = -1.65
 
     def __post_init__(self) -> None:
