@@ -80,8 +80,8 @@ class AnswerSettings:
     # Logistic weights of the strict answerer's support score over (cosine, overlap, IDF
     # coverage, context coverage, article peak, margin) and the bias, and the score it
     # needs. Fitted by `python -m evaluation.calibrate` on ClapNQ dev and the seed gold set.
-    support_weights: tuple[float, ...] = (6.11, -0.23, 0.2, 3.74, -4.13, 3.14, -5.7)
-    strict_min_support: float = -1.65
+    support_weights: tuple[float, ...] = (6.06, -0.24, 0.22, 3.72, -4.08, 3.2, -5.66)
+    strict_min_support: float = -1.7
 
     def __post_init__(self) -> None:
         for name in ("passages", "candidates", "max_sentences"):

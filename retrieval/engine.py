@@ -15,7 +15,7 @@ from retrieval.config import AnswerSettings
 from retrieval.embedders import Embedder
 from retrieval.errors import InvalidInputError
 from retrieval.lexical import STOPWORDS, BM25Index, light_terms, tokenize, words
-from retrieval.rules import question_needs, satisfies_type, unknown_names
+from retrieval.rules import question_needs, role_terms, satisfies_type, unknown_names
 from retrieval.speakers import speaker_of
 from retrieval.store import LoadedIndex
 from retrieval.types import Answer, Citation, Passage
@@ -392,6 +392,8 @@ class ExtractiveAnswerer:
         # asked: a typed answer must share one of the question's lower-case (non-name) words.
         # Inflections only: "effective" is not the "effect" a ceasefire takes.
         asked = light_terms(" ".join(w for w in query.question.split()[1:] if not w[:1].isupper()))
+        # "Who is Russia's foreign minister?" needs a sentence about a foreign minister
+        role = role_terms(query.question)
         out = []
         for sid, cos, a_idx in zip(ids, dense, arts_of):
             text = idx.sentence_text(int(sid))
@@ -406,9 +408,13 @@ class ExtractiveAnswerer:
                 # sentence before it, which the quote then includes: score them together
                 cos = max(cos, (cos + all_cos[sid - 1]) / 2)
             context = set(toks) | self.engine.title_terms[int(a_idx)]
+            near = set(self.engine.sentence_light_terms(int(sid)))
             for nb in (sid - 1, sid + 1):
                 if 0 <= nb < len(idx.sent_article) and idx.sent_article[nb] == a_idx:
                     context.update(self.engine.sentence_terms(int(nb)))
+                    near.update(self.engine.sentence_light_terms(int(nb)))
+            if role and not role <= near:
+                continue
             second = order[1] if cos >= order[0] and len(order) > 1 else order[0]
             out.append(
                 Candidate(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from retrieval.lexical import STOPWORDS, tokenize, words
+from retrieval.lexical import STOPWORDS, light_terms, tokenize, words
 
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)s?"
 # A count: digits that are not a year, or a number word. "two of his objectives" is a count.
@@ -101,6 +101,32 @@ def satisfies_type(question: str, sentence: str) -> bool:
             counted = tokenize(head[0])
             return not counted or counted[0] in tokenize(sentence)
     return True
+
+
+_ROLE = re.compile(
+    r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?:the\s+|(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*['’]s\s+)"
+    r"((?:[a-z][\w-]*\s*){1,3}?)(?=\s+(?:of|in|on|at|for|that|who|when|from)\b|\W*$)"
+)
+
+
+def role_terms(question: str) -> set[str]:
+    """The role a "who is the X" question asks to fill: its head noun, inflection-free.
+
+    "Who is Russia's foreign minister?" is answered only by a sentence about a minister;
+    one that merely mentions Russia and a person is not the answer.
+
+    >>> sorted(role_terms("Who is Russia's foreign minister?"))
+    ['minister']
+    >>> sorted(role_terms("Who are the three judges on American Idol?"))
+    ['judge']
+    >>> sorted(role_terms("Who was the coach of the Cleveland Browns?"))
+    ['coach']
+    >>> role_terms("Who tried to repair the damage?")
+    set()
+    """
+    m = _ROLE.match(question)
+    head = m.group(1).split()[-1:] if m else []
+    return light_terms(head[0]) if head else set()
 
 
 _NAME = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)")

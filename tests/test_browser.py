@@ -173,7 +173,7 @@ def test_upload_an_article_and_ask_about_it(page: Any, tmp_path: Path) -> None:
 def test_strict_checkbox_refuses_a_near_miss(page: Any) -> None:
     from retrieval.engine import REFUSAL
 
-    near_miss = "Who is Russia's foreign minister?"
+    near_miss = "Why did Putin fire his defence minister?"
     strict = page.locator("#cqa-strict input[type=checkbox]")
     strict.check()
     bot = _ask(page, near_miss, turn=4)

@@ -47,7 +47,7 @@ def test_ask_json_is_answer_to_dict(capsys, seed_index: str, seed_text: str) -> 
 
 
 def test_ask_strict_refuses_a_near_miss(capsys, seed_index: str) -> None:
-    question = "Who is Russia's foreign minister?"
+    question = "Why did Putin fire his defence minister?"
     code, out, _ = _run(capsys, "ask", question, "--strict", "--json", "--index", seed_index)
     assert code == 0
     assert json.loads(out) == {

@@ -49,15 +49,15 @@ def _seed_score(seed_index: str, answerer: str) -> tuple[int, int]:
 
 
 def test_seed_gold_set_does_not_regress(seed_index: str) -> None:
-    """Measured 33/35 cited and 11/12 refused (README); this guards that floor."""
+    """Measured 33/35 cited and 12/12 refused (README); this guards that floor."""
     cited, refused = _seed_score(seed_index, "extractive")
-    assert cited >= 33 and refused >= 11, (cited, refused)
+    assert cited >= 33 and refused == 12, (cited, refused)
 
 
 def test_strict_answerer_refuses_every_seed_near_miss(seed_index: str) -> None:
-    """Measured 21/35 cited and 12/12 refused: strict trades paraphrases for refusals."""
+    """Measured 22/35 cited and 12/12 refused: strict trades paraphrases for refusals."""
     cited, refused = _seed_score(seed_index, "strict")
-    assert refused == 12 and cited >= 21, (cited, refused)
+    assert refused == 12 and cited >= 22, (cited, refused)
 
 
 @pytest.mark.skipif(not EVAL_DATA.is_dir(), reason="../shared/eval-data is not beside the repo")

@@ -9,7 +9,7 @@ from evaluation.calibrate import FEATURES, Question, cross_validate, fit, rates
 from retrieval.config import AnswerSettings
 from retrieval.engine import Candidate
 from retrieval.lexical import light_terms
-from retrieval.rules import question_needs, satisfies_type
+from retrieval.rules import question_needs, role_terms, satisfies_type
 
 
 @pytest.mark.parametrize(
@@ -45,6 +45,22 @@ def test_question_needs(question: str, needs: str | None) -> None:
 )
 def test_satisfies_type(question: str, sentence: str, ok: bool) -> None:
     assert satisfies_type(question, sentence) is ok
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Who is Russia's foreign minister?", {"minister"}),
+        ("Who was the coach of the Cleveland Browns when they moved?", {"coach"}),
+        ("Who are the three judges on American Idol 2018", {"judge"}),
+        ("Who is the highest paid footballer of all time", {"footballer"}),
+        # not a role: who did something, or who a named person is
+        ("Who tried to repair some of the damage?", set()),
+        ("Who is Vladimir Putin?", set()),
+    ],
+)
+def test_role_terms(question: str, role: set[str]) -> None:
+    assert role_terms(question) == role
 
 
 def test_light_terms_drop_inflections_not_derivations() -> None:

@@ -84,7 +84,7 @@ def test_ask_endpoint_refuses_off_topic(client: Any) -> None:
 
 
 def test_ask_endpoint_strict_refuses_a_near_miss(client: Any) -> None:
-    question = "Who is Russia's foreign minister?"
+    question = "Why did Putin fire his defence minister?"
     result = client.predict(question, True, api_name="/ask")
     assert result["abstained"] is True and result["citations"] == []
     # strict only refuses more: a question in the source's own words is still answered
