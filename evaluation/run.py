@@ -25,6 +25,7 @@ from evaluation.metrics import (
     spans_overlap,
     token_recall,
 )
+from retrieval.engine import INDIRECT_NOTE
 from retrieval.errors import InvalidInputError
 
 MODES = ("hybrid", "dense", "bm25")
@@ -189,6 +190,12 @@ def clapnq_qa(rset: RetrievalSet, index: Path, limit: int | None) -> dict[str, d
             "contains gold answer": contains / n_a,
             "gold-answer word recall": statistics.mean(recall) if recall else 0.0,
             "unanswerable refused": sum(a.abstained for a in ans_u) / n_u,
+            # answered with the "indirect match" note: a visible caution, not a refusal
+            "answerable flagged indirect": sum(INDIRECT_NOTE in a.notes for a in ans_a) / n_a,
+            "unanswerable refused or flagged": sum(
+                a.abstained or INDIRECT_NOTE in a.notes for a in ans_u
+            )
+            / n_u,
             "ms/question": elapsed * 1000 / (len(answerable) + len(unanswerable)),
         }
     return out
@@ -227,7 +234,8 @@ def seed_gold(corpus: Path, work: Path, answerer: str = "extractive") -> dict[st
 
 def _table(title: str, results: dict[str, dict[str, float]]) -> str:
     metrics = list(next(iter(results.values())))
-    lines = [title, f"  {'metric':<26}" + "".join(f"{m:>10}" for m in results)]
+    width = max(26, *(len(m) + 2 for m in metrics))
+    lines = [title, f"  {'metric':<{width}}" + "".join(f"{m:>10}" for m in results)]
     for metric in metrics:
         cells = "".join(
             f"{results[m][metric]:>10.1f}"
@@ -235,7 +243,7 @@ def _table(title: str, results: dict[str, dict[str, float]]) -> str:
             else f"{results[m][metric]:>10.3f}"
             for m in results
         )
-        lines.append(f"  {metric:<26}{cells}")
+        lines.append(f"  {metric:<{width}}{cells}")
     return "\n".join(lines)
 
 

@@ -21,6 +21,10 @@ from retrieval.store import LoadedIndex
 from retrieval.types import Answer, Citation, Passage
 
 REFUSAL = "The indexed commentary does not address this question."
+INDIRECT_NOTE = (
+    "indirect match: the quotes are close in meaning but do not use the question's terms; "
+    "check that they answer it (strict mode would refuse)"
+)
 STRICT_NOTE = (
     "strict mode: a passage is close in meaning but does not use the question's terms; "
     "without strict mode it may be quoted"
@@ -471,8 +475,13 @@ class ExtractiveAnswerer:
             for score, c in scored
             if self.accept(c) and self.close_enough(score, best_score)
         ]
-        answer = self._compose(query, passages, chosen[: settings.max_sentences])
+        chosen = chosen[: settings.max_sentences]
+        answer = self._compose(query, passages, chosen)
         answer.evidence = dict(refusal.evidence)
+        if max(self.support(c) for _, c in chosen) < settings.strict_min_support:
+            # Answered, but the strict answerer would not have: say so rather than present
+            # a paraphrase match with the same confidence as a direct one.
+            answer.notes.append(INDIRECT_NOTE)
         return answer
 
     def _compose(

@@ -218,6 +218,19 @@ def test_strict_answerer_refuses_a_near_miss_and_answers_in_the_sources_words(
         assert c.quote == seed_text[c.start : c.end]
 
 
+def test_default_answer_flags_an_indirect_match(seed_index: str) -> None:
+    from retrieval.engine import INDIRECT_NOTE
+
+    loose, direct = ask_batch(
+        [NEAR_MISS, "What does Putin fear most from NATO's expansion?"], index_dir=seed_index
+    )
+    # the default answerer may quote something for the near miss, but then says it is
+    # indirect, in the JSON too; a direct answer carries no such note
+    if not loose.abstained:
+        assert INDIRECT_NOTE in loose.to_dict()["notes"]
+    assert not direct.abstained and INDIRECT_NOTE not in direct.notes
+
+
 def test_unknown_answerer_names_the_choices(seed_index: str) -> None:
     from retrieval import InvalidInputError
 
