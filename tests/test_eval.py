@@ -55,9 +55,9 @@ def test_seed_gold_set_does_not_regress(seed_index: str) -> None:
 
 
 def test_strict_answerer_refuses_every_seed_near_miss(seed_index: str) -> None:
-    """Measured 22/35 cited and 12/12 refused: strict trades paraphrases for refusals."""
+    """Measured 23/35 cited and 12/12 refused: strict trades paraphrases for refusals."""
     cited, refused = _seed_score(seed_index, "strict")
-    assert refused == 12 and cited >= 22, (cited, refused)
+    assert refused == 12 and cited >= 23, (cited, refused)
 
 
 @pytest.mark.skipif(not EVAL_DATA.is_dir(), reason="../shared/eval-data is not beside the repo")
