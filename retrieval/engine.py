@@ -128,11 +128,15 @@ class Engine:
         self._idf = {t: float(np.log((n_docs + 1) / (c + 0.5))) for t, c in df.items()}
         self._idf_unseen = float(np.log((n_docs + 1) / 0.5))
         self.title_terms = [set(tokenize(a["title"])) for a in arts]
+        self.article_sentences = np.maximum(
+            np.bincount(index.sent_article, minlength=len(arts)), 1
+        ).astype(np.float64)
         # Every word the corpus uses (with titles and authors): a question naming someone
         # outside it is refused rather than answered with a look-alike sentence.
         self.known_words: set[str] = set()
         for art in arts:
             self.known_words.update(words(f"{art['title']} {art['author']} {art['text']}"))
+        self.support_weights = np.asarray(settings.support_weights, dtype=np.float64)
         self.answerers = {name: cls(self) for name, cls in ANSWERERS.items()}
         # Tokenizing candidate sentences was most of an answer's time; the same sentences
         # come back question after question, so their terms are cached (bounded).
@@ -383,10 +387,11 @@ class ExtractiveAnswerer:
         ids = np.fromiter(sent_ids, dtype=np.int64)
         dense = all_cos[ids]
         arts_of = idx.sent_article[ids]
-        # mean cosine of each candidate's article, over all its sentences
-        art_mean = {
-            int(a): float(all_cos[idx.sent_article == a].mean()) for a in np.unique(arts_of)
-        }
+        # mean cosine of each article over all its sentences, in one pass over the index
+        art_mean = (
+            np.bincount(idx.sent_article, weights=all_cos, minlength=len(idx.articles))
+            / self.engine.article_sentences
+        )
         order = np.sort(dense)[::-1]
         terms = set(query.terms)
         idf = self.engine.idf
@@ -411,14 +416,18 @@ class ExtractiveAnswerer:
                 # "It was recorded by The Kingston Trio" means what it says only with the
                 # sentence before it, which the quote then includes: score them together
                 cos = max(cos, (cos + all_cos[sid - 1]) / 2)
-            context = set(toks) | self.engine.title_terms[int(a_idx)]
-            near = set(self.engine.sentence_light_terms(int(sid)))
-            for nb in (sid - 1, sid + 1):
-                if 0 <= nb < len(idx.sent_article) and idx.sent_article[nb] == a_idx:
-                    context.update(self.engine.sentence_terms(int(nb)))
-                    near.update(self.engine.sentence_light_terms(int(nb)))
-            if role and not role <= near:
+            neighbours = [
+                int(nb)
+                for nb in (sid - 1, sid + 1)
+                if 0 <= nb < len(idx.sent_article) and idx.sent_article[nb] == a_idx
+            ]
+            if role and not role <= set().union(
+                *(self.engine.sentence_light_terms(n) for n in (int(sid), *neighbours))
+            ):
                 continue
+            context = set(toks) | self.engine.title_terms[int(a_idx)]
+            for nb in neighbours:
+                context.update(self.engine.sentence_terms(nb))
             second = order[1] if cos >= order[0] and len(order) > 1 else order[0]
             out.append(
                 Candidate(
@@ -427,7 +436,7 @@ class ExtractiveAnswerer:
                     overlap=len(terms & toks) / len(terms) if terms else 0.0,
                     idf_coverage=sum(idf(t) for t in terms & toks) / total_idf,
                     context_coverage=sum(idf(t) for t in terms & context) / total_idf,
-                    article_peak=float(cos) - art_mean[int(a_idx)],
+                    article_peak=float(cos - art_mean[int(a_idx)]),
                     margin=float(cos - second),
                 )
             )
@@ -436,8 +445,8 @@ class ExtractiveAnswerer:
     def support(self, cand: Candidate) -> float:
         """How strongly a sentence answers the question: a logistic score fitted on ClapNQ
         dev and the seed gold set (``python -m evaluation.calibrate``); 0 is even odds."""
-        *weights, bias = self.engine.settings.support_weights
-        return float(cand.features() @ np.asarray(weights) + bias)
+        weights = self.engine.support_weights
+        return float(cand.features() @ weights[:-1] + weights[-1])
 
     def rank(self, cands: list[Candidate]) -> list[tuple[float, Candidate]]:
         """Candidates with their ranking score, best first."""
@@ -447,8 +456,9 @@ class ExtractiveAnswerer:
         scored.sort(key=lambda sc: -sc[0])
         return scored
 
-    def answerable(self, best: Candidate, cands: list[Candidate]) -> bool:
-        """Whether the question is answered at all, given the best-ranked candidate."""
+    def answerable(self, best: Candidate, best_support: float) -> bool:
+        """Whether the question is answered at all, given the best-ranked candidate and the
+        highest support among all candidates."""
         return best.cos >= self.engine.settings.min_sentence_score
 
     def quotable(self, cand: Candidate) -> bool:
@@ -473,12 +483,13 @@ class ExtractiveAnswerer:
             return refusal
         scored = self.rank(cands)
         best = scored[0][1]
+        best_support = max(self.support(c) for c in cands)
         refusal.evidence = {
             "cosine": round(best.cos, 4),
             "overlap": round(best.overlap, 4),
-            "support": round(max(self.support(c) for c in cands), 4),
+            "support": round(best_support, 4),
         }
-        if not self.answerable(best, cands):
+        if not self.answerable(best, best_support):
             return refusal
         chosen = self.select(scored)
         answer = self._compose(query, passages, chosen)
@@ -585,12 +596,11 @@ class StrictAnswerer(ExtractiveAnswerer):
 
     name = "strict"
 
-    def answerable(self, best: Candidate, cands: list[Candidate]) -> bool:
+    def answerable(self, best: Candidate, best_support: float) -> bool:
         # One supported sentence makes the question answerable; the quotes are then chosen
         # by the same ranking as the default answerer's, which cites gold sentences more
-        # often than ranking by support does (ClapNQ 0.903 vs 0.882 of answered).
-        support = max(self.support(c) for c in cands)
-        return support >= self.engine.settings.strict_min_support
+        # often than ranking by support does (ClapNQ 0.923 vs 0.882 of answered).
+        return best_support >= self.engine.settings.strict_min_support
 
     def quotable(self, cand: Candidate) -> bool:
         # the support score already weighs the cosine: no separate cosine floor
