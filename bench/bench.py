@@ -36,9 +36,13 @@ def main() -> None:
     ap.add_argument("--corpus", default="corpus")
     ap.add_argument("--copies", type=int, default=40, help="copies of the corpus to ingest")
     ap.add_argument("--rounds", type=int, default=3, help="passes over the questions for latency")
+    ap.add_argument(
+        "--embed-texts", type=int, default=128, help="texts for the minilm vs minilm-int8 rows"
+    )
     args = ap.parse_args()
 
     embedder = get_embedder("minilm")  # load once, outside every timing
+    embedder_int8 = get_embedder("minilm-int8")
     tokenizer = embedder.tokenizer  # type: ignore[attr-defined]
     articles = read_paths([args.corpus])
     with tempfile.TemporaryDirectory() as tmp:
@@ -63,7 +67,17 @@ def main() -> None:
             for a, s, e in zip(idx.sent_article, idx.sent_start, idx.sent_end)
         ]
         model_tokens = sum(len(ids) for ids in tokenizer(texts)["input_ids"])
+        # An even sample of what ingest embeds (chunks and sentences), for the embedder rows.
+        sample = texts[:: max(1, len(texts) // args.embed_texts)][: args.embed_texts]
         again = ingest([feed], Path(tmp) / "idx")
+
+    embed_rate: dict[str, float] = {}
+    for emb in (embedder, embedder_int8):
+        emb.encode(sample[:32], batch_size=32)  # warm
+        t = time.perf_counter()
+        emb.encode(sample, batch_size=32)
+        embed_rate[emb.name] = len(sample) / (time.perf_counter() - t)
+    sample_tokens = sum(len(ids) for ids in tokenizer(sample)["input_ids"])
 
     with tempfile.TemporaryDirectory() as tmp:
         ingest([args.corpus], tmp)
@@ -71,6 +85,7 @@ def main() -> None:
         ask(questions[0], index_dir=tmp)  # warm: engine, BM25, caches
         single: list[float] = []
         embed_only: list[float] = []
+        embed_only_int8: list[float] = []
         for _ in range(args.rounds):
             for q in questions:
                 t = time.perf_counter()
@@ -79,9 +94,26 @@ def main() -> None:
                 t = time.perf_counter()
                 embedder.encode([q])
                 embed_only.append(time.perf_counter() - t)
+        # a loop of its own, so the two runtimes never share the cores mid-measurement
+        for _ in range(args.rounds):
+            for q in questions:
+                t = time.perf_counter()
+                embedder_int8.encode([q])
+                embed_only_int8.append(time.perf_counter() - t)
         t = time.perf_counter()
         ask_batch(questions * args.rounds, index_dir=tmp)
         batch_per_q = (time.perf_counter() - t) / (len(questions) * args.rounds)
+
+    # The same asks against an index built with the int8 model (the query side follows it).
+    with tempfile.TemporaryDirectory() as tmp:
+        ingest([args.corpus], tmp, embedder_name="minilm-int8")
+        ask(questions[0], index_dir=tmp)
+        single_int8: list[float] = []
+        for _ in range(args.rounds):
+            for q in questions:
+                t = time.perf_counter()
+                ask(q, index_dir=tmp)
+                single_int8.append(time.perf_counter() - t)
 
     rows = [
         (
@@ -110,6 +142,23 @@ def main() -> None:
             f"{batch_per_q * 1000:.1f} ms ({pct(single, 50) / batch_per_q:.1f}x faster than one by one)",
         ),
         ("mean ask latency", f"{statistics.mean(single) * 1000:.1f} ms over {len(single)} asks"),
+        (
+            "embedding texts/s minilm / minilm-int8",
+            f"{embed_rate['minilm']:.1f} / {embed_rate['minilm-int8']:.1f} ({len(sample)} ingest "
+            f"texts, {sample_tokens / len(sample):.0f} tokens avg, batch 32)",
+        ),
+        (
+            "embedding speed minilm-int8 / minilm",
+            f"{embed_rate['minilm-int8'] / embed_rate['minilm']:.2f}x",
+        ),
+        (
+            "ask latency p50 / p95 on a minilm-int8 index",
+            f"{pct(single_int8, 50) * 1000:.1f} / {pct(single_int8, 95) * 1000:.1f} ms",
+        ),
+        (
+            "query embedding alone p50 minilm / minilm-int8",
+            f"{pct(embed_only, 50) * 1000:.1f} / {pct(embed_only_int8, 50) * 1000:.1f} ms",
+        ),
     ]
     width = max(len(k) for k, _ in rows)
     print(f"{'metric':<{width}}  value")

@@ -466,14 +466,41 @@ class ExtractiveAnswerer:
         return cand.cos >= self.engine.settings.min_sentence_score
 
     def select(self, scored: list[tuple[float, Candidate]]) -> list[tuple[float, Candidate]]:
-        """The sentences to quote: the best ones within ``relative_cutoff`` of the best."""
+        """The sentences to quote: the best ones within ``relative_cutoff`` of the best,
+        spread over articles and authors when scores are close (``diversity_penalty``)."""
         settings = self.engine.settings
         best_score = scored[0][0]
-        return [
+        eligible = [
             (score, c)
             for score, c in scored
             if self.quotable(c) and score >= best_score * settings.relative_cutoff
-        ][: settings.max_sentences]
+        ]
+        if not eligible:
+            return []
+        idx = self.engine.index
+        article = {id(c): int(idx.sent_article[c.sid]) for _, c in eligible}
+        author = {id(c): idx.articles[article[id(c)]]["author"] for _, c in eligible}
+        # MMR keyed on article and author: the best sentence leads, and each later pick pays
+        # for every quote already taken from its article (half for another article by the
+        # same author), so a close call goes to a voice not yet heard.
+        chosen = [eligible.pop(0)]
+        lam = settings.diversity_penalty
+
+        def adjusted(sc: tuple[float, Candidate]) -> float:
+            key = id(sc[1])
+            penalty = 0.0
+            for _, c in chosen:
+                if article[id(c)] == article[key]:
+                    penalty += 1.0
+                elif author[key] and author[id(c)] == author[key]:
+                    penalty += 0.5  # an unknown author is nobody's namesake
+            return sc[0] - lam * penalty
+
+        while eligible and len(chosen) < settings.max_sentences:
+            pick = max(eligible, key=adjusted)
+            eligible.remove(pick)
+            chosen.append(pick)
+        return chosen
 
     def answer(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer:
         settings = self.engine.settings

@@ -236,3 +236,52 @@ def test_unknown_answerer_names_the_choices(seed_index: str) -> None:
 
     with pytest.raises(InvalidInputError, match="answerer must be one of extractive, strict"):
         ask("What does Putin fear?", index_dir=seed_index, answerer="lenient")
+
+
+TWO_VOICES = {
+    "ann.md": (
+        '---\ntitle: "Drones over the line"\nauthor: "Ann Author"\n---\n'
+        "Drones should monitor the ceasefire line day and night. Unarmed drones watching the "
+        "ceasefire line would deter violations. A ceasefire without drone monitoring will "
+        "collapse within weeks. Monitoring by drones is cheap compared with peacekeepers. "
+        "The weather in the region is often cold.\n"
+    ),
+    "ben.md": (
+        '---\ntitle: "Who watches the truce"\nauthor: "Ben Writer"\n---\n'
+        "Drone surveillance of the ceasefire line is the only monitoring both armies will "
+        "accept. Sanctions should stay in place until the occupied land is returned. "
+        "Negotiators must prepare for a long process.\n"
+    ),
+    # a close candidate with no author at all: must neither break the selection nor count
+    # as anyone's namesake
+    "notes.txt": "Field notes\n\nPeace talks need monitoring by drones, some say.\n",
+}
+
+
+def test_close_quotes_go_to_a_second_voice(tmp_path) -> None:
+    """Author-diverse selection: three close sentences from one article and one from another
+    author (and an authorless note); without the diversity penalty all three quotes are Ann's,
+    with it Ben is heard."""
+    import dataclasses
+
+    from ingest import ingest
+    from retrieval.api import _query, get_engine
+    from retrieval.engine import Engine
+
+    for name, text in TWO_VOICES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ingest([tmp_path], tmp_path / "index")
+    engine = get_engine(tmp_path / "index")
+    question = "Should drones monitor the ceasefire?"
+    off = Engine(
+        engine.index, engine.embedder, dataclasses.replace(engine.settings, diversity_penalty=0)
+    )
+    (plain,) = off.answer_batch([_query(question)])
+    (diverse,) = engine.answer_batch([_query(question)])
+    assert [c.author for c in plain.citations] == ["Ann Author"] * 3
+    assert sorted(c.author for c in diverse.citations) == ["Ann Author", "Ann Author", "Ben Writer"]
+    # the best sentence still leads, and every quote is the stored text
+    assert diverse.citations[0].quote == plain.citations[0].quote
+    texts = {a["doc_id"]: a["text"] for a in engine.index.articles}
+    for c in diverse.citations:
+        assert c.quote == texts[c.doc_id][c.start : c.end]
