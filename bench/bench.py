@@ -15,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,6 +30,17 @@ from tests.test_answers import ANSWERABLE, OFF_TOPIC  # noqa: E402
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def timed(fn: Callable[[str], object], questions: list[str], rounds: int) -> list[float]:
+    """Seconds per call of ``fn`` on each question, ``rounds`` passes."""
+    out = []
+    for _ in range(rounds):
+        for q in questions:
+            t = time.perf_counter()
+            fn(q)
+            out.append(time.perf_counter() - t)
+    return out
 
 
 def main() -> None:
@@ -83,23 +95,10 @@ def main() -> None:
         ingest([args.corpus], tmp)
         questions = [q for q, _ in ANSWERABLE] + OFF_TOPIC
         ask(questions[0], index_dir=tmp)  # warm: engine, BM25, caches
-        single: list[float] = []
-        embed_only: list[float] = []
-        embed_only_int8: list[float] = []
-        for _ in range(args.rounds):
-            for q in questions:
-                t = time.perf_counter()
-                ask(q, index_dir=tmp)
-                single.append(time.perf_counter() - t)
-                t = time.perf_counter()
-                embedder.encode([q])
-                embed_only.append(time.perf_counter() - t)
-        # a loop of its own, so the two runtimes never share the cores mid-measurement
-        for _ in range(args.rounds):
-            for q in questions:
-                t = time.perf_counter()
-                embedder_int8.encode([q])
-                embed_only_int8.append(time.perf_counter() - t)
+        single = timed(lambda q: ask(q, index_dir=tmp), questions, args.rounds)
+        embed_only = timed(lambda q: embedder.encode([q]), questions, args.rounds)
+        # after the torch loops, so the two runtimes never share the cores mid-measurement
+        embed_only_int8 = timed(lambda q: embedder_int8.encode([q]), questions, args.rounds)
         t = time.perf_counter()
         ask_batch(questions * args.rounds, index_dir=tmp)
         batch_per_q = (time.perf_counter() - t) / (len(questions) * args.rounds)
@@ -108,12 +107,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ingest([args.corpus], tmp, embedder_name="minilm-int8")
         ask(questions[0], index_dir=tmp)
-        single_int8: list[float] = []
-        for _ in range(args.rounds):
-            for q in questions:
-                t = time.perf_counter()
-                ask(q, index_dir=tmp)
-                single_int8.append(time.perf_counter() - t)
+        single_int8 = timed(lambda q: ask(q, index_dir=tmp), questions, args.rounds)
 
     rows = [
         (
