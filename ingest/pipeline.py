@@ -12,8 +12,8 @@ from typing import Any
 
 from ingest.readers import META_KEYS, Article, read_paths
 from ingest.text import BoilerplateFilter, segment
-from retrieval.config import DEFAULT_EMBEDDER, ChunkSettings, resolve_index_dir, set_offline_env
-from retrieval.embedders import Embedder, get_embedder
+from retrieval.config import ChunkSettings, resolve_index_dir, set_offline_env
+from retrieval.embedders import Embedder, embedder_for, get_embedder
 from retrieval.errors import CQAError, IndexIncompatibleError, InvalidInputError
 from retrieval.store import (
     ArticleRecord,
@@ -154,7 +154,16 @@ def ingest(
     settings = chunk_settings or ChunkSettings()
     # Reading and validating every file first means a bad file changes nothing at all.
     articles = read_paths(list(paths))
-    embedder = get_embedder(embedder_name or os.environ.get("CQA_EMBEDDER") or DEFAULT_EMBEDDER)
+    requested = embedder_name or os.environ.get("CQA_EMBEDDER") or None
+    existing = None
+    if not requested and not rebuild and current_generation(target) is not None:
+        # adding to an index keeps the model it was built with; a damaged manifest is
+        # reported under the lock below
+        try:
+            existing = read_manifest(target)[1]
+        except CQAError:
+            existing = None
+    embedder = get_embedder(embedder_for(existing, requested))
     pipeline = {"chunking": settings.to_dict(), "boilerplate": boilerplate.fingerprint}
     report = IngestReport(index_dir=str(target))
 

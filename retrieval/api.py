@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from retrieval.config import DEFAULT_EMBEDDER, AnswerSettings, resolve_index_dir, set_offline_env
-from retrieval.embedders import EMBEDDERS, get_embedder
+from retrieval.config import AnswerSettings, resolve_index_dir, set_offline_env
+from retrieval.embedders import embedder_for, get_embedder
 from retrieval.engine import ANSWERERS, Engine, Query, contextualize
 from retrieval.errors import InvalidInputError
 from retrieval.lexical import tokenize
@@ -47,12 +47,9 @@ def get_engine(index_dir: str | os.PathLike[str] | None = None) -> Engine:
         engine = _engines.get(target)
         if engine is not None and engine.generation == gen:
             return engine
-        # The index describes itself: query with the model it was built with, unless
-        # CQA_EMBEDDER asks for another (then the check below says why that cannot work).
-        built_with = (manifest.get("embedder") or {}).get("name")
-        if built_with not in EMBEDDERS:
-            built_with = None  # unknown to this cqa: the check says so, with the fix
-        embedder = get_embedder(os.environ.get("CQA_EMBEDDER") or built_with or DEFAULT_EMBEDDER)
+        # query with the model the index was built with, unless CQA_EMBEDDER asks for
+        # another (then the check below says why that cannot work)
+        embedder = get_embedder(embedder_for(manifest, os.environ.get("CQA_EMBEDDER")))
         check_compatible(manifest, embedder.name, embedder.model_id, embedder.dim)
         engine = Engine(load_generation(target, gen, manifest), embedder, AnswerSettings())
         _engines[target] = engine

@@ -6,11 +6,11 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from retrieval.config import set_offline_env
+from retrieval.config import DEFAULT_EMBEDDER, set_offline_env
 from retrieval.errors import InvalidInputError
 
 
@@ -160,6 +160,26 @@ EMBEDDERS: dict[str, Callable[[], Embedder]] = {
 }
 _cache: dict[str, Embedder] = {}
 _cache_lock = threading.Lock()
+
+
+def embedder_for(manifest: dict[str, Any] | None, requested: str | None = None) -> str:
+    """The embedder to use with an index: the one asked for, else the one its manifest names
+    (when this cqa knows it), else the default. An index describes itself, so adding to or
+    querying an index needs no setting repeated.
+
+    >>> embedder_for({"embedder": {"name": "minilm-int8"}})
+    'minilm-int8'
+    >>> embedder_for({"embedder": {"name": "minilm-int8"}}, requested="minilm")
+    'minilm'
+    >>> embedder_for({"embedder": {"name": "from-the-future"}})
+    'minilm'
+    """
+    if requested:
+        return requested
+    built_with = ((manifest or {}).get("embedder") or {}).get("name")
+    # an unknown name falls back to the default, and the compatibility check then says why
+    # the index cannot be used, with the fix
+    return built_with if built_with in EMBEDDERS else DEFAULT_EMBEDDER
 
 
 def get_embedder(name: str) -> Embedder:

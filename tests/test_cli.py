@@ -173,6 +173,30 @@ def test_ingest_cli_prints_a_summary_and_json(capsys, tmp_path: Path) -> None:
     assert json.loads(out)["unchanged"] == [SEED_ID]
 
 
+def test_ingest_cli_embedder_is_kept_when_adding(capsys, tmp_path: Path, monkeypatch) -> None:
+    """Built with --embedder minilm-int8, the index keeps that model when articles are added
+    with a plain `cqa ingest`, and questions use it too; a bad name is a one-line error."""
+    from retrieval import get_engine
+
+    monkeypatch.delenv("CQA_EMBEDDER", raising=False)
+    index = str(tmp_path / "i")
+    code, _, _ = _run(
+        capsys, "ingest", str(REPO / "corpus"), "--index", index, "--embedder", "minilm-int8"
+    )
+    assert code == 0
+    extra = tmp_path / "extra.md"
+    extra.write_text("---\ntitle: Arctic\nauthor: Ann Author\n---\nThe ice is thin.\n", "utf-8")
+    code, out, _ = _run(capsys, "ingest", str(extra), "--index", index, "--json")
+    assert code == 0 and len(json.loads(out)["added"]) == 1
+    engine = get_engine(index)
+    assert engine.embedder.name == "minilm-int8" and len(engine.index.articles) == 2
+    code, out, _ = _run(capsys, "ask", ON, "--json", "--index", index)
+    assert code == 0 and json.loads(out)["citations"]
+    code, _, err = _run(capsys, "ingest", str(extra), "--index", index, "--embedder", "bogus")
+    assert code == 2 and "invalid choice: 'bogus' (choose from 'minilm', 'minilm-int8')" in err
+    assert "Traceback" not in err
+
+
 @pytest.mark.parametrize(
     ("host", "auth", "expected"),
     [
