@@ -68,6 +68,7 @@ class IngestReport:
 # at 32 (runs alternating, same process); the texts are sorted by length either way.
 EMBED_BATCH = 16
 
+
 def _embed_articles(
     articles: list[Article],
     embedder: Embedder,
