@@ -161,23 +161,21 @@ def ingest(
     # Reading and validating every file first means a bad file changes nothing at all.
     articles = read_paths(list(paths))
     requested = embedder_name or os.environ.get("CQA_EMBEDDER") or None
-    existing = None
-    if not requested and not rebuild and current_generation(target) is not None:
-        # adding to an index keeps the model it was built with; a damaged manifest is
-        # reported under the lock below
-        try:
-            existing = read_manifest(target)[1]
-        except CQAError:
-            existing = None
-    embedder = get_embedder(embedder_for(existing, requested))
     pipeline = {"chunking": settings.to_dict(), "boilerplate": boilerplate.fingerprint}
     report = IngestReport(index_dir=str(target))
 
     with index_lock(target, wait_seconds=wait_seconds):
         old: dict[str, ArticleRecord] = {}
         same_pipeline = False
-        if current_generation(target) is not None and not rebuild:
-            gen, manifest = read_manifest(target)
+        existing = (
+            read_manifest(target)
+            if current_generation(target) is not None and not rebuild
+            else None
+        )
+        # adding to an index keeps the model it was built with, unless another is asked for
+        embedder = get_embedder(embedder_for(existing[1] if existing else None, requested))
+        if existing is not None:
+            gen, manifest = existing
             try:
                 check_compatible(manifest, embedder.name, embedder.model_id, embedder.dim)
             except IndexIncompatibleError as exc:

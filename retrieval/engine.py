@@ -327,6 +327,9 @@ class Candidate:
     article_peak: float
     # cosine above the next best candidate's
     margin: float
+    # the strict answerer's logistic support score over the features above (0 is even odds),
+    # fitted by `python -m evaluation.calibrate`; computed once in ``candidates``
+    support: float = 0.0
 
     def features(self) -> np.ndarray:
         return np.array(
@@ -440,13 +443,12 @@ class ExtractiveAnswerer:
                     margin=float(cos - second),
                 )
             )
+        if out:
+            weights = self.engine.support_weights
+            scores = np.array([c.features() for c in out]) @ weights[:-1] + weights[-1]
+            for cand, score in zip(out, scores):
+                cand.support = float(score)
         return out
-
-    def support(self, cand: Candidate) -> float:
-        """How strongly a sentence answers the question: a logistic score fitted on ClapNQ
-        dev and the seed gold set (``python -m evaluation.calibrate``); 0 is even odds."""
-        weights = self.engine.support_weights
-        return float(cand.features() @ weights[:-1] + weights[-1])
 
     def rank(self, cands: list[Candidate]) -> list[tuple[float, Candidate]]:
         """Candidates with their ranking score, best first."""
@@ -510,7 +512,7 @@ class ExtractiveAnswerer:
             return refusal
         scored = self.rank(cands)
         best = scored[0][1]
-        best_support = max(self.support(c) for c in cands)
+        best_support = max(c.support for c in cands)
         refusal.evidence = {
             "cosine": round(best.cos, 4),
             "overlap": round(best.overlap, 4),
@@ -521,7 +523,7 @@ class ExtractiveAnswerer:
         chosen = self.select(scored)
         answer = self._compose(query, passages, chosen)
         answer.evidence = dict(refusal.evidence)
-        if max(self.support(c) for _, c in chosen) < settings.strict_min_support:
+        if max(c.support for _, c in chosen) < settings.strict_min_support:
             # Answered, but the strict answerer would not have: say so rather than present
             # a paraphrase match with the same confidence as a direct one.
             answer.notes.append(INDIRECT_NOTE)
@@ -636,8 +638,8 @@ class StrictAnswerer(ExtractiveAnswerer):
     def select(self, scored: list[tuple[float, Candidate]]) -> list[tuple[float, Candidate]]:
         chosen = super().select(scored)
         # a strict answer always quotes a supported sentence, even if it ranks lower
-        supported = max(scored, key=lambda sc: self.support(sc[1]))
-        if all(self.support(c) < self.engine.settings.strict_min_support for _, c in chosen):
+        supported = max(scored, key=lambda sc: sc[1].support)
+        if all(c.support < self.engine.settings.strict_min_support for _, c in chosen):
             chosen = [*chosen[: self.engine.settings.max_sentences - 1], supported]
         return chosen
 

@@ -8,6 +8,7 @@ corpus never mentions cannot be answered from it. These checks are pure function
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from retrieval.lexical import STOPWORDS, light_terms, tokenize, words
 
@@ -41,6 +42,8 @@ _HOW_MANY = re.compile(r"^\s*how (many|much)\s+(.*)", re.I)
 # "how many/much" names the counted thing.
 
 
+# asked once per candidate sentence of the same question: remember the last few questions
+@lru_cache(maxsize=1024)
 def question_needs(question: str) -> str | None:
     """The kind of fact a question asks for: count, percent, date, place, or None.
 

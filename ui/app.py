@@ -721,9 +721,10 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
         """Answer one question about the indexed commentary.
 
         ``strict`` answers only when the quoted sentence and its neighbours also use the
-        question's own terms (more refusals). Returns the answer JSON: question, answer (with [n] markers), abstained, and
-        citations (n, doc_id, title, author, url, date, start, end, quote, score, publisher)
-        where each quote is exactly the article text from start to end.
+        question's own terms (more refusals). Returns the answer JSON: question, answer
+        (with [n] markers), abstained, citations (n, doc_id, title, author, url, date, start,
+        end, quote, score, publisher, speaker, quoted_by) where each quote is exactly the
+        article text from start to end, and notes when there are any.
         """
         try:
             return ask(question, index_dir, answerer="strict" if strict else "extractive").to_dict()
