@@ -350,8 +350,9 @@ class ExtractiveAnswerer:
     Each sentence in the retrieved passages (plus the best single sentences anywhere) is
     scored by cosine similarity to the question plus a bonus for covering the question's
     content words; the best ones above the calibrated threshold are quoted verbatim with
-    ``[n]`` markers. Below it: a refusal. The threshold was set on paraphrased questions,
-    so a reader's own wording is answered.
+    ``[n]`` markers. Below it: a refusal, unless a sentence has the strict answerer's
+    support (it is never the stricter of the two). The threshold was set on paraphrased
+    questions, so a reader's own wording is answered.
     """
 
     name = "extractive"
@@ -461,11 +462,21 @@ class ExtractiveAnswerer:
     def answerable(self, best: Candidate, best_support: float) -> bool:
         """Whether the question is answered at all, given the best-ranked candidate and the
         highest support among all candidates."""
-        return best.cos >= self.engine.settings.min_sentence_score
+        settings = self.engine.settings
+        # Never stricter than the strict answerer: a sentence that uses the question's own
+        # terms answers it even when a wordy question keeps the cosine low ("Who is the
+        # defense secretary mentioned in the piece?" is 0.26 from "Defense Secretary Pete
+        # Hegseth").
+        return (
+            best.cos >= settings.min_sentence_score or best_support >= settings.strict_min_support
+        )
 
     def quotable(self, cand: Candidate) -> bool:
         """Whether a candidate may be quoted once the question is answerable."""
-        return cand.cos >= self.engine.settings.min_sentence_score
+        settings = self.engine.settings
+        return (
+            cand.cos >= settings.min_sentence_score or cand.support >= settings.strict_min_support
+        )
 
     def select(self, scored: list[tuple[float, Candidate]]) -> list[tuple[float, Candidate]]:
         """The sentences to quote: the best ones within ``relative_cutoff`` of the best,
@@ -478,7 +489,9 @@ class ExtractiveAnswerer:
             if self.quotable(c) and score >= best_score * settings.relative_cutoff
         ]
         if not eligible:
-            return []
+            # answerable on support alone, by a sentence ranked well below the best
+            supported = max(scored, key=lambda sc: sc[1].support)
+            return [supported] if self.quotable(supported[1]) else []
         idx = self.engine.index
         article = {id(c): int(idx.sent_article[c.sid]) for _, c in eligible}
         author = {id(c): idx.articles[article[id(c)]]["author"] for _, c in eligible}

@@ -124,12 +124,17 @@ def role_terms(question: str) -> set[str]:
     ['judge']
     >>> sorted(role_terms("Who was the coach of the Cleveland Browns?"))
     ['coach']
+    >>> sorted(role_terms("Who is the defense secretary mentioned in the piece?"))
+    ['secretary']
     >>> role_terms("Who tried to repair the damage?")
     set()
     """
     m = _ROLE.match(question)
-    head = m.group(1).split()[-1:] if m else []
-    return light_terms(head[0]) if head else set()
+    phrase = m.group(1).split() if m else []
+    # "the defense secretary mentioned in…": a trailing participle modifies the head noun
+    while len(phrase) > 1 and phrase[-1].endswith("ed"):
+        phrase.pop()
+    return light_terms(phrase[-1]) if phrase else set()
 
 
 _NAME = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)")
