@@ -15,12 +15,26 @@ from retrieval.config import AnswerSettings
 from retrieval.embedders import Embedder
 from retrieval.errors import InvalidInputError
 from retrieval.lexical import STOPWORDS, BM25Index, light_terms, tokenize, words
-from retrieval.rules import question_needs, role_terms, satisfies_type, unknown_names
+from retrieval.rules import (
+    byline_question,
+    question_needs,
+    role_terms,
+    satisfies_type,
+    unknown_names,
+)
 from retrieval.speakers import speaker_of
 from retrieval.store import LoadedIndex
 from retrieval.types import Answer, Citation, Passage
 
 REFUSAL = "The indexed commentary does not address this question."
+# the words of "who wrote the article?" itself: what is left names the article's topic
+_BYLINE_WORDS = frozenset(
+    tokenize(
+        "who wrote write writes written authored penned author writer columnist article "
+        "piece commentary op-ed oped essay column analysis opinion text background bio "
+        "biography career experience credentials expertise tell know about"
+    )
+)
 INDIRECT_NOTE = (
     "indirect match: the quotes are close in meaning but do not use the question's terms; "
     "check that they answer it (strict mode would refuse)"
@@ -136,6 +150,7 @@ class Engine:
         self.known_words: set[str] = set()
         for art in arts:
             self.known_words.update(words(f"{art['title']} {art['author']} {art['text']}"))
+        self.authors = sorted({a["author"] for a in arts if a["author"]})
         self.support_weights = np.asarray(settings.support_weights, dtype=np.float64)
         self.answerers = {name: cls(self) for name, cls in ANSWERERS.items()}
         # Tokenizing candidate sentences was most of an answer's time; the same sentences
@@ -517,8 +532,98 @@ class ExtractiveAnswerer:
             chosen.append(pick)
         return chosen
 
+    def byline(self, query: Query, passages: list[Passage]) -> Answer | None:
+        """The answer to a question about who wrote an article (or about a named author),
+        quoted from the stored byline and author biography; None for any other question."""
+        asks, named = byline_question(query.question, self.engine.authors)
+        if not asks:
+            return None
+        idx = self.engine.index
+        arts = idx.articles
+        refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
+        pool = (
+            list(dict.fromkeys(int(a) for a in idx.chunk_article[query.allowed]))
+            if query.allowed is not None
+            else list(range(len(arts)))
+        )
+        if named:
+            wanted = {n.casefold() for n in named}
+            picks = [i for i in pool if arts[i]["author"].casefold() in wanted]
+        elif len(pool) == 1:
+            picks = pool
+        elif topic := " ".join(
+            w
+            for w in words(query.retrieval_text)
+            if w not in STOPWORDS and not set(tokenize(w)) <= _BYLINE_WORDS
+        ):
+            # "who wrote the piece on appeasement?" (or "who wrote that?" after a question):
+            # the article holding the sentence closest to the rest of the question
+            sims = idx.sent_vecs @ self.engine.embedder.encode([topic])[0]
+            in_pool = np.isin(idx.sent_article, pool)
+            if not in_pool.any():
+                return refusal
+            picks = [int(idx.sent_article[int(np.argmax(np.where(in_pool, sims, -np.inf)))])]
+        else:
+            refusal.notes.append(
+                f"{len(pool)} articles are indexed: name the article's topic, or choose "
+                "it with the article filter, to ask who wrote it"
+            )
+            return refusal
+        if not picks:
+            return refusal
+        # one citation per author: the biography from their first article that has one
+        by_author: dict[str, int] = {}
+        for i in picks:
+            key = arts[i]["author"].casefold()
+            if key not in by_author or (
+                arts[i]["author_bio"] and not arts[by_author[key]]["author_bio"]
+            ):
+                by_author[key] = i
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for i in list(by_author.values())[: self.engine.settings.max_sentences]:
+            art = arts[i]
+            if not art["author"]:
+                refusal.notes.append(f'"{art["title"] or art["doc_id"]}" does not name its author')
+                continue
+            field_name = "author_bio" if art["author_bio"] else "author"
+            quote = art[field_name]
+            n = len(citations) + 1
+            others = sum(arts[j]["author"] == art["author"] for j in picks) - 1
+            more = f" and {others} other indexed article{'s' * (others > 1)}" if others else ""
+            pub = f" ({art['publisher']})" if art["publisher"] else ""
+            bio = f" {' '.join(quote.split())}" if field_name == "author_bio" else ""
+            parts.append(f'{art["author"]} wrote "{art["title"]}"{pub}{more}.{bio} [{n}]')
+            citations.append(
+                Citation(
+                    n=n,
+                    doc_id=art["doc_id"],
+                    title=art["title"],
+                    author=art["author"],
+                    url=art["url"],
+                    date=art["date"],
+                    start=0,
+                    end=len(quote),
+                    quote=quote,
+                    score=1.0,
+                    publisher=art["publisher"],
+                    # a biography is the publisher's note on the author, not the author's words
+                    speaker=art["publisher"] if field_name == "author_bio" else art["author"],
+                    quoted_by="",
+                    quoted_from=field_name,
+                )
+            )
+        if not citations:
+            return refusal
+        return Answer(
+            query.question, "\n".join(parts), False, citations, passages, list(query.notes)
+        )
+
     def answer(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer:
         settings = self.engine.settings
+        byline = self.byline(query, passages)
+        if byline is not None:
+            return byline
         refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
         cands = self.candidates(query, qvec, passages)
         if not cands:

@@ -163,3 +163,50 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
         if name_words and any(w not in known_words for w in name_words):
             out.append(m.group(1))
     return out
+
+
+# "Who wrote…", "who is the author", "the author's background": asked of the byline, which
+# no sentence of the text states.
+# "Who wrote the Molotov-Ribbentrop pact?" asks the text, so the thing written must be the
+# article itself, or nothing ("who wrote this?").
+_PIECE = r"(?:article|piece|commentary|op-?ed|essay|column|analysis|opinion|text)"
+_THIS_PIECE = rf"(?:this|that|it|(?:the|this|that)\s+{_PIECE}(?:\s+(?:about|on)\s+.+)?)"
+_BYLINE = re.compile(
+    rf"\bwho\s+(?:wrote|writes|has\s+written|authored|penned)(?:\s+{_THIS_PIECE})?\W*$|"
+    rf"\bwho\s+(?:is|was)\s+(?:the|its|this)\s+(?:author|writer|columnist)"
+    rf"(?:\s+of\s+{_THIS_PIECE})?\W*$|"
+    r"\b(?:author|writer|columnist)(?:['’]s)?\s+(?:background|bio|biography|career|"
+    r"experience|credentials|expertise)\b|\babout\s+the\s+(?:author|writer)\W*$",
+    re.I,
+)
+_ABOUT_PERSON = (
+    r"^\s*(?:who\s+is|who's|who\s+was|tell\s+me\s+about|what\s+do\s+(?:we|you)\s+know\s+about|"
+    r"what\s+is\s+the\s+background\s+of)\s+{name}\W*$|\b{name}['’]s\s+(?:background|bio|"
+    r"biography|career|experience|credentials|expertise)\b"
+)
+
+
+def byline_question(question: str, authors: list[str]) -> tuple[bool, list[str]]:
+    """Whether the question asks about an article's author rather than what it says, and
+    which of ``authors`` it names as the person asked about.
+
+    >>> byline_question("Who wrote this article?", ["Rob Dannenberg"])
+    (True, [])
+    >>> byline_question("Who is Rob Dannenberg?", ["Rob Dannenberg", "Ann Lee"])
+    (True, ['Rob Dannenberg'])
+    >>> byline_question("What does Rob Dannenberg think of NATO?", ["Rob Dannenberg"])
+    (False, [])
+    >>> byline_question("Who wrote the Molotov-Ribbentrop pact?", [])
+    (False, [])
+    >>> byline_question("Who is the author of the piece?", [])
+    (True, [])
+    """
+    named = [
+        a
+        for a in authors
+        if a
+        and re.search(
+            _ABOUT_PERSON.format(name=r"\s+".join(map(re.escape, a.split()))), question, re.I
+        )
+    ]
+    return bool(named or _BYLINE.search(question)), named

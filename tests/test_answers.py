@@ -308,3 +308,59 @@ def test_close_quotes_go_to_a_second_voice(tmp_path) -> None:
     texts = {a["doc_id"]: a["text"] for a in engine.index.articles}
     for c in diverse.citations:
         assert c.quote == texts[c.doc_id][c.start : c.end]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who wrote this article?", "What is the author's background?", "Who is Rob Dannenberg?"],
+)
+def test_questions_about_the_author_quote_the_byline(seed_index: str, question: str) -> None:
+    from .conftest import REPO
+
+    source = (REPO / "corpus" / "dannenberg-negotiating-with-putin.md").read_text(encoding="utf-8")
+    (ans,) = ask_batch([question], index_dir=seed_index)
+    assert not ans.abstained and ans.answer.startswith("Rob Dannenberg wrote")
+    (c,) = ans.citations
+    assert c.quoted_from == "author_bio" and c.to_dict()["quoted_from"] == "author_bio"
+    # the stored biography, exactly as the front matter gives it
+    assert c.quote.startswith("Rob Dannenberg served as chief of operations") and c.quote in source
+    assert c.quote[c.start : c.end] == c.quote and f"[{c.n}]" in ans.answer
+
+
+def test_a_question_about_who_wrote_something_else_reads_the_text(seed_index: str) -> None:
+    (ans,) = ask_batch(["Who wrote the Molotov-Ribbentrop pact?"], index_dir=seed_index)
+    assert "Rob Dannenberg wrote" not in ans.answer
+    assert all(c.quoted_from == "text" for c in ans.citations)
+
+
+def test_who_wrote_it_picks_the_article_by_topic_among_many(tmp_path) -> None:
+    from ingest import ingest
+
+    for name, text in TWO_VOICES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    index = tmp_path / "index"
+    ingest([tmp_path], index)
+    vague, topical, named = ask_batch(
+        [
+            "Who wrote this?",
+            "Who wrote the article on sanctions and the truce?",
+            "Who is Ben Writer?",
+        ],
+        index_dir=index,
+    )
+    # three articles and nothing to tell them apart: say how to ask, do not guess
+    assert vague.abstained and any("3 articles are indexed" in n for n in vague.notes)
+    assert [c.author for c in topical.citations] == ["Ben Writer"]
+    # no biography stored: the byline itself is quoted
+    (c,) = named.citations
+    assert (c.quoted_from, c.quote, c.author) == ("author", "Ben Writer", "Ben Writer")
+    assert named.answer.startswith('Ben Writer wrote "Who watches the truce"')
+    # "who wrote that?" follows the conversation; the article filter settles it too
+    follow = ask(
+        "Who wrote that?", index_dir=index, history=["Are drones cheaper than peacekeepers?"]
+    )
+    assert [c.author for c in follow.citations] == ["Ann Author"]
+    (chosen,) = ask_batch(
+        ["Who wrote this?"], index_dir=index, doc_ids=[topical.citations[0].doc_id]
+    )
+    assert [c.author for c in chosen.citations] == ["Ben Writer"]

@@ -312,3 +312,13 @@ def test_bad_uploads_get_a_clear_message_and_leave_the_index_alone(
     assert not any(uploads_dir(str(index)).glob("*"))
     with pytest.raises(CQAError, match="no article with id"):
         remove_article("not-there", str(index))
+
+
+def test_sources_html_labels_a_byline_quote_and_never_places_it_in_the_text() -> None:
+    bio = "Ann <b>Lee</b> was a diplomat."
+    c = Citation(1, "d", "T", "Ann Lee", "", "", 0, len(bio), bio, 1.0, quoted_from="author_bio")
+    # even an article that happens to open with the same words is not where the quote is from
+    panel = sources_html([c], {"d": bio + " Then the article."})
+    assert "<dt>Quoted from</dt><dd>the author&#x27;s biography</dd>" in panel
+    assert "<mark>Ann &lt;b&gt;Lee&lt;/b&gt; was a diplomat.</mark>" in panel
+    assert "Read the whole article" not in panel and "Then the article" not in panel

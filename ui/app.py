@@ -279,6 +279,10 @@ def _whole_article(text: str, start: int, end: int) -> str:
     )
 
 
+# a byline answer quotes the stored author fields, not the article's text
+_QUOTED_FROM = {"author_bio": "the author's biography", "author": "the byline"}
+
+
 def _citation_html(c: Citation, article_text: str | None, turn: int = 0) -> str:
     title = html.escape(c.title or c.doc_id)
     url = _safe_url(c.url)
@@ -287,6 +291,7 @@ def _citation_html(c: Citation, article_text: str | None, turn: int = 0) -> str:
         ("Speaker", _speaker(c)),
         ("Publisher", c.publisher),
         ("Date", c.date),
+        ("Quoted from", _QUOTED_FROM.get(getattr(c, "quoted_from", "text"), "")),
     ]
     meta = "".join(
         f"<dt>{k}</dt><dd>{html.escape(str(v))}</dd>" for k, v in fields if str(v or "").strip()
@@ -294,7 +299,8 @@ def _citation_html(c: Citation, article_text: str | None, turn: int = 0) -> str:
     # The article may have been re-ingested since the answer was made; then the stored quote
     # is all that is known to be right.
     full = ""
-    if article_text is not None and article_text[c.start : c.end] == c.quote:
+    from_text = getattr(c, "quoted_from", "text") == "text"
+    if from_text and article_text is not None and article_text[c.start : c.end] == c.quote:
         lo, hi = passage_bounds(article_text, c.start, c.end)
         before, after = article_text[lo : c.start], article_text[c.end : hi]
         para_start, para_end = _paragraph(article_text, c.start, c.end)
@@ -723,8 +729,10 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
         ``strict`` answers only when the quoted sentence and its neighbours also use the
         question's own terms (more refusals). Returns the answer JSON: question, answer
         (with [n] markers), abstained, citations (n, doc_id, title, author, url, date, start,
-        end, quote, score, publisher, speaker, quoted_by) where each quote is exactly the
-        article text from start to end, and notes when there are any.
+        end, quote, score, publisher, speaker, quoted_by, quoted_from) where each quote is
+        exactly the article text from start to end (or, when ``quoted_from`` is
+        "author_bio" or "author", that stored field: a question about who wrote the article),
+        and notes when there are any.
         """
         try:
             return ask(question, index_dir, answerer="strict" if strict else "extractive").to_dict()

@@ -57,7 +57,12 @@ def _format_answer(ans: Any) -> str:
     for c in ans.citations:
         who = ", ".join(x for x in (c.author, f'"{c.title}"', c.publisher, c.date) if x)
         said = f", words of {c.speaker}" if c.quoted_by else ""
-        lines.append(f"  [{c.n}] {who} (chars {c.start}-{c.end}{said}):")
+        where = (
+            f"chars {c.start}-{c.end}"
+            if c.quoted_from == "text"
+            else f"its {c.quoted_from.replace('_', ' ')}"
+        )
+        lines.append(f"  [{c.n}] {who} ({where}{said}):")
         lines.append(f"      {' '.join(c.quote.split())}")
     for note in ans.notes:
         lines.append(f"  note: {note}")
