@@ -16,6 +16,7 @@ from retrieval.embedders import Embedder
 from retrieval.errors import InvalidInputError
 from retrieval.lexical import STOPWORDS, BM25Index, light_terms, tokenize, words
 from retrieval.rules import (
+    author_keys,
     byline_question,
     question_needs,
     role_terms,
@@ -150,7 +151,7 @@ class Engine:
         self.known_words: set[str] = set()
         for art in arts:
             self.known_words.update(words(f"{art['title']} {art['author']} {art['text']}"))
-        self.authors = sorted({a["author"] for a in arts if a["author"]})
+        self.author_keys = author_keys([a["author"] for a in arts])
         self.support_weights = np.asarray(settings.support_weights, dtype=np.float64)
         self.answerers = {name: cls(self) for name, cls in ANSWERERS.items()}
         # Tokenizing candidate sentences was most of an answer's time; the same sentences
@@ -535,7 +536,7 @@ class ExtractiveAnswerer:
     def byline(self, query: Query, passages: list[Passage]) -> Answer | None:
         """The answer to a question about who wrote an article (or about a named author),
         quoted from the stored byline and author biography; None for any other question."""
-        asks, named = byline_question(query.question, self.engine.authors)
+        asks, named = byline_question(query.question, self.engine.author_keys)
         if not asks:
             return None
         idx = self.engine.index

@@ -179,34 +179,54 @@ _BYLINE = re.compile(
     r"experience|credentials|expertise)\b|\babout\s+the\s+(?:author|writer)\W*$",
     re.I,
 )
-_ABOUT_PERSON = (
-    r"^\s*(?:who\s+is|who's|who\s+was|tell\s+me\s+about|what\s+do\s+(?:we|you)\s+know\s+about|"
-    r"what\s+is\s+the\s+background\s+of)\s+{name}\W*$|\b{name}['’]s\s+(?:background|bio|"
-    r"biography|career|experience|credentials|expertise)\b"
+# "Who is Rob Dannenberg?", "Rob Dannenberg's background": the name is then looked up among
+# the authors, one dictionary lookup however many there are
+_ABOUT_NAMED = re.compile(
+    r"^\s*(?:who\s+is|who's|who\s+was|tell\s+me\s+about|what\s+do\s+(?:we|you)\s+know\s+"
+    r"about|what\s+is\s+the\s+background\s+of)\s+(.+?)\W*$",
+    re.I,
+)
+_NAME_BACKGROUND = re.compile(
+    r"((?:[\w.’'-]+\s+){0,3}[\w.-]+)['’]s\s+(?:background|bio|biography|career|experience|"
+    r"credentials|expertise)\b",
+    re.I,
 )
 
 
-def byline_question(question: str, authors: list[str]) -> tuple[bool, list[str]]:
-    """Whether the question asks about an article's author rather than what it says, and
-    which of ``authors`` it names as the person asked about.
+def author_keys(authors: list[str]) -> dict[str, str]:
+    """Authors by their case- and space-folded name, for ``byline_question``."""
+    return {" ".join(a.split()).casefold(): a for a in authors if a.strip()}
 
-    >>> byline_question("Who wrote this article?", ["Rob Dannenberg"])
+
+def byline_question(question: str, authors: dict[str, str]) -> tuple[bool, list[str]]:
+    """Whether the question asks about an article's author rather than what it says, and
+    which authors (``author_keys`` of the index) it names as the person asked about.
+
+    >>> keys = author_keys(["Rob Dannenberg", "Ann Lee"])
+    >>> byline_question("Who wrote this article?", keys)
     (True, [])
-    >>> byline_question("Who is Rob Dannenberg?", ["Rob Dannenberg", "Ann Lee"])
+    >>> byline_question("Who is Rob Dannenberg?", keys)
     (True, ['Rob Dannenberg'])
-    >>> byline_question("What does Rob Dannenberg think of NATO?", ["Rob Dannenberg"])
+    >>> byline_question("What is Ann Lee's background?", keys)
+    (True, ['Ann Lee'])
+    >>> byline_question("What does Rob Dannenberg think of NATO?", keys)
     (False, [])
-    >>> byline_question("Who wrote the Molotov-Ribbentrop pact?", [])
+    >>> byline_question("Who wrote the Molotov-Ribbentrop pact?", keys)
     (False, [])
-    >>> byline_question("Who is the author of the piece?", [])
+    >>> byline_question("Who is the author of the piece?", keys)
     (True, [])
     """
-    named = [
-        a
-        for a in authors
-        if a
-        and re.search(
-            _ABOUT_PERSON.format(name=r"\s+".join(map(re.escape, a.split()))), question, re.I
-        )
-    ]
+    names = []
+    about = _ABOUT_NAMED.match(question)
+    if about:
+        names.append(about.group(1))
+    owner = _NAME_BACKGROUND.search(question)
+    if owner:
+        ws = owner.group(1).split()
+        names += [" ".join(ws[i:]) for i in range(len(ws))]
+    named: list[str] = []
+    for name in names:
+        author = authors.get(" ".join(name.split()).casefold())
+        if author and author not in named:
+            named.append(author)
     return bool(named or _BYLINE.search(question)), named
