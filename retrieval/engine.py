@@ -596,21 +596,14 @@ class ExtractiveAnswerer:
             bio = f" {' '.join(quote.split())}" if field_name == "author_bio" else ""
             parts.append(f'{art["author"]} wrote "{art["title"]}"{pub}{more}.{bio} [{n}]')
             citations.append(
-                Citation(
-                    n=n,
-                    doc_id=art["doc_id"],
-                    title=art["title"],
-                    author=art["author"],
-                    url=art["url"],
-                    date=art["date"],
-                    start=0,
-                    end=len(quote),
-                    quote=quote,
-                    score=1.0,
-                    publisher=art["publisher"],
+                _citation(
+                    art,
+                    n,
+                    0,
+                    quote,
+                    1.0,
                     # a biography is the publisher's note on the author, not the author's words
                     speaker=art["publisher"] if field_name == "author_bio" else art["author"],
-                    quoted_by="",
                     quoted_from=field_name,
                 )
             )
@@ -701,18 +694,12 @@ class ExtractiveAnswerer:
             n = len(citations) + 1
             speaker = speaker_of(art["text"][start:end], art["text"], art["author"])
             citations.append(
-                Citation(
-                    n=n,
-                    doc_id=art["doc_id"],
-                    title=art["title"],
-                    author=art["author"],
-                    url=art["url"],
-                    date=art["date"],
-                    start=start,
-                    end=end,
-                    quote=art["text"][start:end],
-                    score=round(total, 4),
-                    publisher=art["publisher"],
+                _citation(
+                    art,
+                    n,
+                    start,
+                    art["text"][start:end],
+                    round(total, 4),
                     speaker=speaker,
                     quoted_by=art["author"] if speaker != art["author"] else "",
                 )
@@ -732,6 +719,35 @@ class ExtractiveAnswerer:
             passages=passages,
             notes=list(query.notes),
         )
+
+
+def _citation(
+    art: dict[str, Any],
+    n: int,
+    start: int,
+    quote: str,
+    score: float,
+    speaker: str,
+    quoted_by: str = "",
+    quoted_from: str = "text",
+) -> Citation:
+    """Citation ``n``: ``quote`` starts at ``start`` in the article's ``quoted_from`` field."""
+    return Citation(
+        n=n,
+        doc_id=art["doc_id"],
+        title=art["title"],
+        author=art["author"],
+        url=art["url"],
+        date=art["date"],
+        start=start,
+        end=start + len(quote),
+        quote=quote,
+        score=score,
+        publisher=art["publisher"],
+        speaker=speaker,
+        quoted_by=quoted_by,
+        quoted_from=quoted_from,
+    )
 
 
 class StrictAnswerer(ExtractiveAnswerer):
