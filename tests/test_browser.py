@@ -199,3 +199,17 @@ def test_filter_to_one_author_cites_only_that_author(page: Any) -> None:
     assert authors and set(authors) == {NEW_AUTHOR}
     _shot(page, "07-author-filter")
     _shot(page, "07-author-filter", phone=True)
+
+
+def test_who_wrote_it_is_answered_from_the_byline(page: Any) -> None:
+    # the author filter from the step before is still on: "this article" is the uploaded one
+    bot = _ask(page, "Who wrote this article?", turn=6)
+    assert bot.inner_text().startswith(f'{NEW_AUTHOR} wrote "{NEW_TITLE}" (Test Quarterly).')
+    bot.locator("a.cqa-cite").first.click()
+    card = page.locator("#cqa-sources .cqa-source.cqa-open")
+    card.wait_for()
+    assert card.locator("dt:text-is('Quoted from') + dd").inner_text() == "the byline"
+    assert card.locator("blockquote mark").text_content() == NEW_AUTHOR
+    # a byline is not in the article's text, so there is no "whole article" view of it
+    assert card.get_by_text("Read the whole article").count() == 0
+    _shot(page, "08-byline")
