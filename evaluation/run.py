@@ -205,22 +205,19 @@ def clapnq_qa(rset: RetrievalSet, index: Path, limit: int | None) -> dict[str, d
 
 
 def seed_gold(
-    corpus: Path,
-    work: Path,
+    index: Path,
     answerer: str = "extractive",
     gold_file: Path = SEED_GOLD,
     round_: int | None = None,
 ) -> dict[str, Any]:
-    """The project's own gold set on the seed article: facts cited, near misses refused.
+    """The project's own gold set on the seed article (indexed in ``index``): facts cited,
+    near misses refused.
 
     ``round_`` picks one round of a held-out file (each round was written before the changes
     that followed the previous one's measurement).
     """
-    from ingest import ingest
     from retrieval import ask_batch
 
-    index = work / "seed-index"
-    ingest([corpus], index)
     gold = [g for g in _jsonl(gold_file) if round_ is None or g.get("round") == round_]
     answers = ask_batch([g["question"] for g in gold], index, answerer=answerer)
     failures = []
@@ -276,6 +273,10 @@ def run_eval(
     with tempfile.TemporaryDirectory(prefix="cqa-eval-") as tmp:
         base = work or Path(tmp)
         if "seed" in sets:
+            from ingest import ingest
+
+            seed_index = base / "seed-index"
+            ingest([corpus], seed_index)
             runs: list[tuple[str, str, Path, int | None]] = [
                 ("seed", "extractive", SEED_GOLD, None),
                 ("seed_strict", "strict", SEED_GOLD, None),
@@ -286,7 +287,7 @@ def run_eval(
                     (f"seed_heldout_{rnd}_strict", "strict", SEED_HELDOUT, rnd),
                 ]
             for key, answerer, gold_file, rnd in runs:
-                res = results[key] = seed_gold(corpus, base, answerer, gold_file, rnd)
+                res = results[key] = seed_gold(seed_index, answerer, gold_file, rnd)
                 which = gold_file.name if rnd is None else f"{gold_file.name}, round {rnd}"
                 out(f"seed gold set (evaluation/{which}), {answerer} answerer")
                 out(f"  answerable cited with the fact: {res['answerable cited with the fact']}")

@@ -16,6 +16,7 @@ from retrieval.embedders import Embedder
 from retrieval.errors import InvalidInputError
 from retrieval.lexical import STOPWORDS, BM25Index, light_terms, tokenize, words
 from retrieval.rules import (
+    author_key,
     author_keys,
     byline_question,
     question_needs,
@@ -213,15 +214,15 @@ class Engine:
                 )
             keep &= np.array([a["doc_id"] in set(doc_ids) for a in arts])
         if authors:
-            wanted = {" ".join(a.split()).casefold() for a in authors}
-            known_authors = {a["author"].casefold() for a in arts if a["author"]}
+            wanted = {author_key(a) for a in authors}
+            known_authors = {author_key(a["author"]) for a in arts if a["author"]}
             unknown = sorted(w for w in wanted if w not in known_authors)
             if unknown:
                 raise InvalidInputError(
                     f"no article by {', '.join(map(repr, unknown))}; known authors: "
                     f"{', '.join(sorted({a['author'] for a in arts if a['author']})[:20])}"
                 )
-            keep &= np.array([a["author"].casefold() in wanted for a in arts])
+            keep &= np.array([author_key(a["author"]) in wanted for a in arts])
         return np.flatnonzero(keep[self.index.chunk_article]).astype(np.int64)
 
     def retrieve(
@@ -506,8 +507,7 @@ class ExtractiveAnswerer:
         ]
         if not eligible:
             # answerable on support alone, by a sentence ranked well below the best
-            supported = max(scored, key=lambda sc: sc[1].support)
-            return [supported] if self.quotable(supported[1]) else []
+            return [_most_supported(scored)]
         idx = self.engine.index
         article = {id(c): int(idx.sent_article[c.sid]) for _, c in eligible}
         author = {id(c): idx.articles[article[id(c)]]["author"] for _, c in eligible}
@@ -548,8 +548,8 @@ class ExtractiveAnswerer:
             else list(range(len(arts)))
         )
         if named:
-            wanted = {n.casefold() for n in named}
-            picks = [i for i in pool if arts[i]["author"].casefold() in wanted]
+            wanted = {author_key(n) for n in named}
+            picks = [i for i in pool if author_key(arts[i]["author"]) in wanted]
         elif len(pool) == 1:
             picks = pool
         elif topic := " ".join(
@@ -560,10 +560,11 @@ class ExtractiveAnswerer:
             # "who wrote the piece on appeasement?" (or "who wrote that?" after a question):
             # the article holding the sentence closest to the rest of the question
             sims = idx.sent_vecs @ self.engine.embedder.encode([topic])[0]
-            in_pool = np.isin(idx.sent_article, pool)
-            if not in_pool.any():
+            if query.allowed is not None:
+                sims = np.where(np.isin(idx.sent_article, pool), sims, -np.inf)
+            if not len(sims) or not np.isfinite(sims.max()):
                 return refusal
-            picks = [int(idx.sent_article[int(np.argmax(np.where(in_pool, sims, -np.inf)))])]
+            picks = [int(idx.sent_article[int(np.argmax(sims))])]
         else:
             refusal.notes.append(
                 f"{len(pool)} articles are indexed: name the article's topic, or choose "
@@ -574,8 +575,10 @@ class ExtractiveAnswerer:
             return refusal
         # one citation per author: the biography from their first article that has one
         by_author: dict[str, int] = {}
+        count: dict[str, int] = {}
         for i in picks:
-            key = arts[i]["author"].casefold()
+            key = author_key(arts[i]["author"])
+            count[key] = count.get(key, 0) + 1
             if key not in by_author or (
                 arts[i]["author_bio"] and not arts[by_author[key]]["author_bio"]
             ):
@@ -590,7 +593,7 @@ class ExtractiveAnswerer:
             field_name = "author_bio" if art["author_bio"] else "author"
             quote = art[field_name]
             n = len(citations) + 1
-            others = sum(arts[j]["author"] == art["author"] for j in picks) - 1
+            others = count[author_key(art["author"])] - 1
             more = f" and {others} other indexed article{'s' * (others > 1)}" if others else ""
             pub = f" ({art['publisher']})" if art["publisher"] else ""
             bio = f" {' '.join(quote.split())}" if field_name == "author_bio" else ""
@@ -721,6 +724,10 @@ class ExtractiveAnswerer:
         )
 
 
+def _most_supported(scored: list[tuple[float, Candidate]]) -> tuple[float, Candidate]:
+    return max(scored, key=lambda sc: sc[1].support)
+
+
 def _citation(
     art: dict[str, Any],
     n: int,
@@ -773,9 +780,8 @@ class StrictAnswerer(ExtractiveAnswerer):
     def select(self, scored: list[tuple[float, Candidate]]) -> list[tuple[float, Candidate]]:
         chosen = super().select(scored)
         # a strict answer always quotes a supported sentence, even if it ranks lower
-        supported = max(scored, key=lambda sc: sc[1].support)
         if all(c.support < self.engine.settings.strict_min_support for _, c in chosen):
-            chosen = [*chosen[: self.engine.settings.max_sentences - 1], supported]
+            chosen = [*chosen[: self.engine.settings.max_sentences - 1], _most_supported(scored)]
         return chosen
 
     def answer(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer:

@@ -193,9 +193,18 @@ _NAME_BACKGROUND = re.compile(
 )
 
 
+def author_key(name: str) -> str:
+    """An author's name as compared everywhere: case and spacing do not matter.
+
+    >>> author_key("  Rob   DANNENBERG ")
+    'rob dannenberg'
+    """
+    return " ".join(name.split()).casefold()
+
+
 def author_keys(authors: list[str]) -> dict[str, str]:
-    """Authors by their case- and space-folded name, for ``byline_question``."""
-    return {" ".join(a.split()).casefold(): a for a in authors if a.strip()}
+    """Authors by ``author_key``, for ``byline_question``."""
+    return {author_key(a): a for a in authors if a.strip()}
 
 
 def byline_question(question: str, authors: dict[str, str]) -> tuple[bool, list[str]]:
@@ -226,7 +235,7 @@ def byline_question(question: str, authors: dict[str, str]) -> tuple[bool, list[
         names += [" ".join(ws[i:]) for i in range(len(ws))]
     named: list[str] = []
     for name in names:
-        author = authors.get(" ".join(name.split()).casefold())
+        author = authors.get(author_key(name))
         if author and author not in named:
             named.append(author)
     return bool(named or _BYLINE.search(question)), named

@@ -263,8 +263,8 @@ def passage_bounds(
 
 
 def _speaker(c: Citation) -> str:
-    # ``speaker`` is being added to Citation separately; until then the author is the speaker.
-    return str(getattr(c, "speaker", None) or c.author or "")
+    # a citation made without a speaker (an older caller, a test) is the author's words
+    return c.speaker or c.author or ""
 
 
 def _whole_article(text: str, start: int, end: int) -> str:
@@ -291,7 +291,7 @@ def _citation_html(c: Citation, article_text: str | None, turn: int = 0) -> str:
         ("Speaker", _speaker(c)),
         ("Publisher", c.publisher),
         ("Date", c.date),
-        ("Quoted from", _QUOTED_FROM.get(getattr(c, "quoted_from", "text"), "")),
+        ("Quoted from", _QUOTED_FROM.get(c.quoted_from, "")),
     ]
     meta = "".join(
         f"<dt>{k}</dt><dd>{html.escape(str(v))}</dd>" for k, v in fields if str(v or "").strip()
@@ -299,8 +299,11 @@ def _citation_html(c: Citation, article_text: str | None, turn: int = 0) -> str:
     # The article may have been re-ingested since the answer was made; then the stored quote
     # is all that is known to be right.
     full = ""
-    from_text = getattr(c, "quoted_from", "text") == "text"
-    if from_text and article_text is not None and article_text[c.start : c.end] == c.quote:
+    if (
+        c.quoted_from == "text"
+        and article_text is not None
+        and article_text[c.start : c.end] == c.quote
+    ):
         lo, hi = passage_bounds(article_text, c.start, c.end)
         before, after = article_text[lo : c.start], article_text[c.end : hi]
         para_start, para_end = _paragraph(article_text, c.start, c.end)
