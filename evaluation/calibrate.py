@@ -40,6 +40,7 @@ class Question:
     labels: np.ndarray  # (candidates,) bool: this sentence answers it
     # whether the sentence the answerers quote first (their shared ranking) answers it
     top_label: bool = False
+    top_cos: float = 0.0
 
 
 def collect(index: Path, items: list[dict[str, Any]], source: str) -> list[Question]:
@@ -65,7 +66,14 @@ def collect(index: Path, items: list[dict[str, Any]], source: str) -> list[Quest
         top = answerer.rank(cands)[0][1] if cands else None
         top_label = bool(top is not None and labels[cands.index(top)])
         out.append(
-            Question(source, it["answerable"], feats, np.array(labels, dtype=bool), top_label)
+            Question(
+                source,
+                it["answerable"],
+                feats,
+                np.array(labels, dtype=bool),
+                top_label,
+                top.cos if top is not None else 0.0,
+            )
         )
     return out
 
@@ -184,6 +192,39 @@ def rates(
     }
 
 
+def coverage_scan(qs: list[Question], beta: np.ndarray, strict_min: float) -> None:
+    """Print the default answerer's decisions for each ``max_paraphrase_coverage``: it
+    answers on support, or on cosine alone while no candidate covers that much of the
+    question's terms (``context_coverage``, the fourth feature)."""
+    from retrieval.config import AnswerSettings
+
+    min_cos = AnswerSettings().min_sentence_score
+    for c in (0.3, 0.4, 0.5, 0.6, 0.7, 1.0):
+        cells = []
+        for source in ("clapnq", "seed"):
+            ans = una = answered = right = refused = 0
+            for q in (q for q in qs if q.source == source):
+                if not len(q.features):
+                    says = False
+                else:
+                    supported = (q.features @ beta[:-1] + beta[-1]).max() >= strict_min
+                    paraphrase = q.top_cos >= min_cos and (c >= 1.0 or q.features[:, 3].max() < c)
+                    says = bool(supported or paraphrase)
+                if q.answerable:
+                    ans += 1
+                    answered += says
+                    right += says and q.top_label
+                else:
+                    una += 1
+                    refused += not says
+            cells.append(
+                f"{source}: wrongly refused {1 - answered / max(ans, 1):.3f}, first quote "
+                f"right {right / max(answered, 1):.3f}, unanswerable refused "
+                f"{refused / max(una, 1):.3f}"
+            )
+        print(f"max_paraphrase_coverage={c:.1f}  " + " | ".join(cells))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/eval-data"))
@@ -223,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     print("cross-validated (5 folds by question); chosen:", json.dumps(chosen))
     print(f"support_weights = {tuple(round(float(b), 2) for b in beta)}  # {FEATURES} + bias")
     print(f"strict_min_support = {chosen['threshold']}")
+    coverage_scan(qs, beta, chosen["threshold"])
     if args.json:
         args.json.write_text(
             json.dumps({"cv": table, "chosen": chosen, "weights": beta.tolist()}, indent=1)

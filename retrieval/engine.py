@@ -369,7 +369,8 @@ class ExtractiveAnswerer:
     content words; the best ones above the calibrated threshold are quoted verbatim with
     ``[n]`` markers. Below it: a refusal, unless a sentence has the strict answerer's
     support (it is never the stricter of the two). The threshold was set on paraphrased
-    questions, so a reader's own wording is answered.
+    questions, so a reader's own wording is answered; a question whose words the candidates
+    already use needs that support, since their closeness is then topic, not answer.
     """
 
     name = "extractive"
@@ -476,16 +477,24 @@ class ExtractiveAnswerer:
         scored.sort(key=lambda sc: -sc[0])
         return scored
 
-    def answerable(self, best: Candidate, best_support: float) -> bool:
-        """Whether the question is answered at all, given the best-ranked candidate and the
-        highest support among all candidates."""
+    def answerable(self, best: Candidate, cands: list[Candidate]) -> bool:
+        """Whether the question is answered at all, given the best-ranked candidate and all
+        the candidates."""
         settings = self.engine.settings
         # Never stricter than the strict answerer: a sentence that uses the question's own
         # terms answers it even when a wordy question keeps the cosine low ("Who is the
         # defense secretary mentioned in the piece?" is 0.26 from "Defense Secretary Pete
         # Hegseth").
+        if max(c.support for c in cands) >= settings.strict_min_support:
+            return True
+        if best.cos < settings.min_sentence_score:
+            return False
+        # Cosine alone answers a question asked in other words than the source's. When the
+        # source's sentences already use the question's words and none is supported, they
+        # are about the topic without answering it (ClapNQ's unanswerable questions).
+        coverage = max(c.context_coverage for c in cands)
         return (
-            best.cos >= settings.min_sentence_score or best_support >= settings.strict_min_support
+            settings.max_paraphrase_coverage >= 1.0 or coverage < settings.max_paraphrase_coverage
         )
 
     def quotable(self, cand: Candidate) -> bool:
@@ -633,7 +642,7 @@ class ExtractiveAnswerer:
             "overlap": round(best.overlap, 4),
             "support": round(best_support, 4),
         }
-        if not self.answerable(best, best_support):
+        if not self.answerable(best, cands):
             return refusal
         chosen = self.select(scored)
         answer = self._compose(query, passages, chosen)
@@ -767,11 +776,11 @@ class StrictAnswerer(ExtractiveAnswerer):
 
     name = "strict"
 
-    def answerable(self, best: Candidate, best_support: float) -> bool:
+    def answerable(self, best: Candidate, cands: list[Candidate]) -> bool:
         # One supported sentence makes the question answerable; the quotes are then chosen
         # by the same ranking as the default answerer's, which cites gold sentences more
         # often than ranking by support does (ClapNQ 0.923 vs 0.882 of answered).
-        return best_support >= self.engine.settings.strict_min_support
+        return max(c.support for c in cands) >= self.engine.settings.strict_min_support
 
     def quotable(self, cand: Candidate) -> bool:
         # the support score already weighs the cosine: no separate cosine floor

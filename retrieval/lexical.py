@@ -195,6 +195,86 @@ STOPWORDS = frozenset(
         "argued",
     ]
 )
+# "Ukraine's president" is the "Ukrainian President": a country and its adjective are one term.
+# Ambiguous adjectives ("polish", "english") are left out.
+_DEMONYMS = {
+    adjective: country
+    for country, adjectives in {
+        "afghanistan": "afghan",
+        "america": "american",
+        "argentina": "argentine argentinian",
+        "armenia": "armenian",
+        "australia": "australian",
+        "austria": "austrian",
+        "azerbaijan": "azerbaijani",
+        "belarus": "belarusian",
+        "belgium": "belgian",
+        "brazil": "brazilian",
+        "britain": "british",
+        "bulgaria": "bulgarian",
+        "canada": "canadian",
+        "china": "chinese",
+        "croatia": "croatian",
+        "cuba": "cuban",
+        "denmark": "danish",
+        "egypt": "egyptian",
+        "estonia": "estonian",
+        "europe": "european",
+        "finland": "finnish",
+        "france": "french",
+        "georgia": "georgian",
+        "germany": "german",
+        "greece": "greek",
+        "hungary": "hungarian",
+        "india": "indian",
+        "iran": "iranian",
+        "iraq": "iraqi",
+        "ireland": "irish",
+        "israel": "israeli",
+        "italy": "italian",
+        "japan": "japanese",
+        "korea": "korean",
+        "latvia": "latvian",
+        "lebanon": "lebanese",
+        "libya": "libyan",
+        "lithuania": "lithuanian",
+        "mexico": "mexican",
+        "moldova": "moldovan",
+        "netherlands": "dutch",
+        "norway": "norwegian",
+        "pakistan": "pakistani",
+        "palestine": "palestinian",
+        "portugal": "portuguese",
+        "romania": "romanian",
+        "russia": "russian",
+        "serbia": "serbian",
+        "spain": "spanish",
+        "sweden": "swedish",
+        "switzerland": "swiss",
+        "syria": "syrian",
+        "taiwan": "taiwanese",
+        "turkey": "turkish",
+        "ukraine": "ukrainian",
+        "venezuela": "venezuelan",
+        "vietnam": "vietnamese",
+    }.items()
+    for adjective in adjectives.split()
+}
+
+
+def country_of(word: str) -> str:
+    """The country a lower-case demonym names (plural too), else the word itself.
+
+    >>> [country_of(w) for w in ("ukrainian", "russians", "swiss", "putin")]
+    ['ukraine', 'russia', 'switzerland', 'putin']
+    """
+    if word in _DEMONYMS:
+        return _DEMONYMS[word]
+    if word.endswith("s") and word[:-1] in _DEMONYMS:
+        return _DEMONYMS[word[:-1]]
+    return word
+
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _stemmer = Stemmer.Stemmer("english")
 
@@ -207,7 +287,7 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return str(_stemmer.stemWord(word))
+    return str(_stemmer.stemWord(country_of(word)))
 
 
 def words(text: str) -> list[str]:
@@ -241,6 +321,7 @@ def light_terms(text: str) -> set[str]:
     for w in words(text):
         if w in STOPWORDS or len(w) < 2:
             continue
+        w = country_of(w)
         if w.endswith("ies") and len(w) > 5:
             w = w[:-3] + "y"
         elif re.search(r"(ss|sh|ch|x|z)es$", w):

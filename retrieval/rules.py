@@ -14,8 +14,9 @@ from retrieval.lexical import STOPWORDS, light_terms, tokenize, words
 
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)s?"
 # A count: digits that are not a year, or a number word. "two of his objectives" is a count.
+# List markers ("1) the ends justify the means") are not counts.
 _COUNT = re.compile(
-    rf"(?<![\w.])(?!{_YEAR}\b)\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
+    rf"(?<![\w.])(?!{_YEAR}\b)\d[\d,.]*\b(?!\s?\))|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|"
     r"million|millions|billion|billions|trillion|dozens?|half)\b",
     re.I,
@@ -45,7 +46,7 @@ _HOW_MANY = re.compile(r"^\s*how (many|much)\s+(.*)", re.I)
 # asked once per candidate sentence of the same question: remember the last few questions
 @lru_cache(maxsize=1024)
 def question_needs(question: str) -> str | None:
-    """The kind of fact a question asks for: count, percent, date, place, or None.
+    """The kind of fact a question asks for: count, percent, date, place, measure or None.
 
     >>> [question_needs(q) for q in ("How many troops?", "When is it?", "Where?", "Who?")]
     ['count', 'date', 'place', None]
@@ -55,6 +56,9 @@ def question_needs(question: str) -> str | None:
         return "percent"
     if re.match(r"(how (many|much)|what (number|amount))\b", q):
         return "count"
+    # "How large is Russia's army?" is not answered by "Russia is weaker": a size is a number
+    if re.match(r"how (long|large|big|old|tall|far|high|deep|wide|heavy|fast)\b", q):
+        return "measure"
     if re.match(r"(when|what (year|date|month|day|time)|which (year|date|month|day))\b", q):
         return "date"
     # "where does the word come from" asks for an origin, which is an explanation, not a place
@@ -76,6 +80,8 @@ def satisfies_type(question: str, sentence: str) -> bool:
     True
     >>> satisfies_type("How many people died?", "Destruction not seen since 1945.")
     False
+    >>> satisfies_type("How many officers trained him?", "Officers taught him: 1) lie, 2) wait")
+    False
     >>> satisfies_type("When did they talk?", "They talked on February 12.")
     True
     """
@@ -94,6 +100,9 @@ def satisfies_type(question: str, sentence: str) -> bool:
         return new_fact(_DATE)
     if needs == "place":
         return new_fact(_PLACE)
+    if needs == "measure":
+        # a length of time may be given by its start ("since 1919")
+        return new_fact(_COUNT) or new_fact(_DATE)
     if not new_fact(_COUNT):
         return False
     # "how many troops": the counted thing itself must be in the sentence

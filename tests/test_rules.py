@@ -8,7 +8,7 @@ import pytest
 from evaluation.calibrate import FEATURES, Question, cross_validate, fit, rates
 from retrieval.config import AnswerSettings
 from retrieval.engine import Candidate
-from retrieval.lexical import light_terms
+from retrieval.lexical import light_terms, tokenize
 from retrieval.rules import question_needs, role_terms, satisfies_type
 
 
@@ -22,6 +22,10 @@ from retrieval.rules import question_needs, role_terms, satisfies_type
         ("What is the origin of the phrase cold feet?", None),
         ("When will the ceasefire take effect?", "date"),
         ("How much were the actors in Friends paid?", "count"),
+        # a size or a length is a number
+        ("How large is Russia's army?", "measure"),
+        ("How long was the phone call?", "measure"),
+        ("How often do they meet?", None),
     ],
 )
 def test_question_needs(question: str, needs: str | None) -> None:
@@ -41,6 +45,13 @@ def test_question_needs(question: str, needs: str | None) -> None:
         ("How many troops are there?", "There are 5,000 troops.", True),
         ("When do the ducks march?", "Every day at 11 : 00 a.m. , the ducks are escorted.", True),
         ("When did they talk?", "They talked at length.", False),
+        # list markers are not counts
+        ("How many officers trained Putin?", "KGB training: 1) the ends justify the means", False),
+        ("How many officers trained Putin?", "Three officers trained him.", True),
+        ("How large is Russia's army?", "Russia is weaker than the West.", False),
+        ("How large is Russia's army?", "Russia's army has 1.3 million soldiers.", True),
+        ("How long was the call?", "They held a 90-minute conversation.", True),
+        ("How long have these rules held?", "They have been true since 1919.", True),
     ],
 )
 def test_satisfies_type(question: str, sentence: str, ok: bool) -> None:
@@ -67,6 +78,44 @@ def test_light_terms_drop_inflections_not_derivations() -> None:
     assert "effect" not in light_terms("an effective reaction")
     assert light_terms("the meetings") == light_terms("they meet") == {"meet"}
     assert light_terms("the ceasefire takes effect") == {"ceasefire", "take", "effect"}
+
+
+def test_a_country_and_its_adjective_are_one_term() -> None:
+    assert tokenize("Ukraine's president") == tokenize("the Ukrainian President")
+    assert light_terms("Russians") == light_terms("Russia") == {"russia"}
+    # ambiguous adjectives keep their own meaning
+    assert tokenize("polish") != tokenize("Poland")
+
+
+class _Engine:
+    def __init__(self, **settings: float) -> None:
+        self.settings = AnswerSettings(**settings)
+
+
+def _cand(cos: float, context_coverage: float, support: float) -> Candidate:
+    return Candidate(0, cos, 0.0, 0.0, context_coverage, 0.0, 0.0, support)
+
+
+def test_default_answers_a_paraphrase_on_cosine_but_not_a_covered_unsupported_topic() -> None:
+    from retrieval.engine import ExtractiveAnswerer, StrictAnswerer
+
+    default = ExtractiveAnswerer(_Engine())  # type: ignore[arg-type]
+    strict = StrictAnswerer(_Engine())  # type: ignore[arg-type]
+    paraphrase = _cand(cos=0.5, context_coverage=0.2, support=-3.0)
+    on_topic = _cand(cos=0.5, context_coverage=0.8, support=-3.0)
+    supported = _cand(cos=0.3, context_coverage=0.8, support=0.0)
+    assert default.answerable(paraphrase, [paraphrase])
+    # the question's words are all there and still nothing supports an answer
+    assert not default.answerable(on_topic, [on_topic])
+    assert default.answerable(on_topic, [on_topic, supported])
+    assert not strict.answerable(paraphrase, [paraphrase])
+    off = ExtractiveAnswerer(_Engine(max_paraphrase_coverage=1.0))  # type: ignore[arg-type]
+    assert off.answerable(on_topic, [on_topic])
+
+
+def test_paraphrase_coverage_setting_is_validated() -> None:
+    with pytest.raises(ValueError, match="max_paraphrase_coverage must be between 0 and 1"):
+        AnswerSettings(max_paraphrase_coverage=1.5)
 
 
 def test_support_weights_match_the_candidate_features() -> None:
