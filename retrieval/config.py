@@ -82,6 +82,11 @@ class AnswerSettings:
     # 0.5 refuses 28% of ClapNQ's unanswerable questions instead of 19%, for 1.3 points
     # more wrongly refused; `python -m evaluation.calibrate` prints the trade-off.
     max_paraphrase_coverage: float = 0.5
+    # A "when / where / how many" answer must share a word of what is asked ("meet" in
+    # "Where will Trump and Putin meet?"), unless it is this close in meaning: "When did
+    # Trump and Putin talk?" (0.67) is answered by "held a 90-minute conversation on
+    # February 12"; the closest near miss in the seed sets is 0.55.
+    asked_word_cosine: float = 0.6
     # Quotes after the first are picked greedily with this much taken off a sentence's score
     # for each quote already taken from its article (half as much for its author's other
     # articles), so a many-author answer does not collapse onto one source. 0.05 costs

@@ -147,11 +147,15 @@ class Engine:
         self.article_sentences = np.maximum(
             np.bincount(index.sent_article, minlength=len(arts)), 1
         ).astype(np.float64)
-        # Every word the corpus uses (with titles and authors): a question naming someone
-        # outside it is refused rather than answered with a look-alike sentence.
+        # Every word the quotable text uses (with titles and authors): a question naming
+        # someone outside it is refused rather than answered with a look-alike sentence.
+        # Boilerplate (a promo for a podcast naming its guests) is in the article but never
+        # quoted, so its names do not count.
         self.known_words: set[str] = set()
         for art in arts:
-            self.known_words.update(words(f"{art['title']} {art['author']} {art['text']}"))
+            self.known_words.update(words(f"{art['title']} {art['author']}"))
+        for sid in range(len(index.sent_article)):
+            self.known_words.update(words(index.sentence_text(sid)))
         self.author_keys = author_keys([a["author"] for a in arts])
         self.support_weights = np.asarray(settings.support_weights, dtype=np.float64)
         self.answerers = {name: cls(self) for name, cls in ANSWERERS.items()}
@@ -425,13 +429,20 @@ class ExtractiveAnswerer:
         asked = light_terms(" ".join(w for w in query.question.split()[1:] if not w[:1].isupper()))
         # "Who is Russia's foreign minister?" needs a sentence about a foreign minister
         role = role_terms(query.question)
+        # ...and the names are who the fact is about: "Where did JD Vance give his speech?" is
+        # not answered by where Roosevelt gave his
+        named = set(tokenize(" ".join(w for w in query.question.split()[1:] if w[:1].isupper())))
         out = []
         for sid, cos, a_idx in zip(ids, dense, arts_of):
             text = idx.sentence_text(int(sid))
             if not satisfies_type(query.question, text):
                 continue
             toks = self.engine.sentence_terms(int(sid))
-            if typed and not (asked & self.engine.sentence_light_terms(int(sid))):
+            if (
+                typed
+                and cos < settings.asked_word_cosine
+                and not (asked & self.engine.sentence_light_terms(int(sid)))
+            ):
                 # a date or number about something else is not the date or number asked for
                 continue
             if sid > 0 and idx.sent_article[sid - 1] == a_idx and _ANAPHORA.match(text):
@@ -450,6 +461,8 @@ class ExtractiveAnswerer:
             context = set(toks) | self.engine.title_terms[int(a_idx)]
             for nb in neighbours:
                 context.update(self.engine.sentence_terms(nb))
+            if typed and not named <= context:
+                continue
             second = order[1] if cos >= order[0] and len(order) > 1 else order[0]
             out.append(
                 Candidate(

@@ -32,9 +32,18 @@ _DATE = re.compile(
 )
 # A place is often not a proper name ("in nuclear reactors", "within the bones"): any
 # locative phrase counts; the asked-word rule keeps it about the right thing.
+# "in his speech" reads past the possessive, so the question's own "speech" is no new place.
+_DAY = re.compile(
+    r"\b(january|february|march|april|june|july|august|september|october|november|"
+    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
+    r"tomorrow|tonight|\d{1,2}(st|nd|rd|th))\b|\bmay \d|\d may\b|"
+    r"\b\d{1,4}[/-]\d{1,2}([/-]\d{1,4})?\b",
+    re.I,
+)
 _PLACE = re.compile(
     r"\b(in|at|near|from|into|across|outside|inside|within|throughout|along|off|beneath|"
-    r"under|between|onto|on)\s+(the\s+|a\s+|an\s+)?[^\W\d_]{3,}|\bto the [^\W\d_]{3,}|"
+    r"under|between|onto|on)\s+(the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?"
+    r"[^\W\d_]{3,}|\bto the [^\W\d_]{3,}|"
     r"\bby (?-i:[A-Z][a-z])",
     re.I,
 )
@@ -46,7 +55,8 @@ _HOW_MANY = re.compile(r"^\s*how (many|much)\s+(.*)", re.I)
 # asked once per candidate sentence of the same question: remember the last few questions
 @lru_cache(maxsize=1024)
 def question_needs(question: str) -> str | None:
-    """The kind of fact a question asks for: count, percent, date, place, measure or None.
+    """The kind of fact a question asks for: count, percent, date, day, place, measure or
+    None.
 
     >>> [question_needs(q) for q in ("How many troops?", "When is it?", "Where?", "Who?")]
     ['count', 'date', 'place', None]
@@ -59,6 +69,9 @@ def question_needs(question: str) -> str | None:
     # "How large is Russia's army?" is not answered by "Russia is weaker": a size is a number
     if re.match(r"how (long|large|big|old|tall|far|high|deep|wide|heavy|fast)\b", q):
         return "measure"
+    # "On what day and month…": a year alone does not say
+    if re.match(r"(on )?(what|which) (date|day|month)\b", q):
+        return "day"
     if re.match(r"(when|what (year|date|month|day|time)|which (year|date|month|day))\b", q):
         return "date"
     # "where does the word come from" asks for an origin, which is an explanation, not a place
@@ -99,7 +112,10 @@ def satisfies_type(question: str, sentence: str) -> bool:
     if needs == "date":
         return new_fact(_DATE)
     if needs == "place":
-        return new_fact(_PLACE)
+        # the matched words beyond the preposition must say something the question did not
+        return any((set(words(m.group(0))) - STOPWORDS) - asked for m in _PLACE.finditer(sentence))
+    if needs == "day":
+        return new_fact(_DAY)
     if needs == "measure":
         # a length of time may be given by its start ("since 1919")
         return new_fact(_COUNT) or new_fact(_DATE)

@@ -40,6 +40,23 @@ ANSWERABLE = [
     ("What is needed to avoid infamy?", "preparation, resolve, unity of purpose and allies"),
     ("Since when has the world not seen destruction on this scale?", "1945"),
     ("What treaty divided Poland between Germany and the Soviet Union?", "Molotov-Ribbentrop"),
+    # a date asked in other words than the source's ("talk" for "held a conversation")
+    ("When did Trump and Putin talk?", "February 12"),
+    # "Ukraine's" is the source's "Ukrainian"
+    ("Who is Ukraine's president?", "Volodymyr Zelensky"),
+]
+
+# Near misses: the right people and topics, but the article does not give the fact.
+NEAR_MISSES = [
+    # named only in the publisher's podcast promos, which are not indexed as commentary
+    "What does David Petraeus say about Ukraine's options?",
+    "What did Bill Browder say about seized Russian assets?",
+    # the article says where Roosevelt gave a speech, not where Vance did
+    "Where did JD Vance give his speech?",
+    # a year (1938) is not the day asked for
+    "On what day was the Munich Agreement signed?",
+    # "1) the ends justify the means" is a list, not a count of officers
+    "How many KGB officers trained Putin?",
 ]
 
 OFF_TOPIC = [
@@ -55,7 +72,7 @@ OFF_TOPIC = [
 
 @pytest.fixture(scope="module")
 def answers(seed_index: str):
-    questions = [q for q, _ in ANSWERABLE] + OFF_TOPIC
+    questions = [q for q, _ in ANSWERABLE] + OFF_TOPIC + NEAR_MISSES
     return dict(zip(questions, ask_batch(questions, index_dir=seed_index)))
 
 
@@ -76,6 +93,12 @@ def test_answerable_questions_cite_the_fact_verbatim(
     assert any(fact in c.quote for c in ans.citations), (
         f"{question!r}: no citation contains {fact!r}; got {[c.quote for c in ans.citations]}"
     )
+
+
+@pytest.mark.parametrize("question", NEAR_MISSES)
+def test_near_misses_are_refused(answers, question: str) -> None:
+    ans = answers[question]
+    assert ans.abstained and ans.citations == [] and ans.answer == REFUSAL, ans.answer
 
 
 @pytest.mark.parametrize("question", OFF_TOPIC)

@@ -26,6 +26,9 @@ from retrieval.rules import question_needs, role_terms, satisfies_type
         ("How large is Russia's army?", "measure"),
         ("How long was the phone call?", "measure"),
         ("How often do they meet?", None),
+        ("On what day and month was the agreement signed?", "day"),
+        ("What date did they speak?", "day"),
+        ("What year was it signed?", "date"),
     ],
 )
 def test_question_needs(question: str, needs: str | None) -> None:
@@ -52,6 +55,14 @@ def test_question_needs(question: str, needs: str | None) -> None:
         ("How large is Russia's army?", "Russia's army has 1.3 million soldiers.", True),
         ("How long was the call?", "They held a 90-minute conversation.", True),
         ("How long have these rules held?", "They have been true since 1919.", True),
+        # a year does not give the day asked for
+        ("On what day was the agreement signed?", "The agreement of 1938 was signed.", False),
+        ("On what day did they speak?", "They spoke on February 12.", True),
+        ("What date did they speak?", "They spoke on 12/2/2025.", True),
+        # "in his speech" is no new place when the question asks where the speech was
+        ("Where did Vance give his speech?", "Roosevelt used it in his speech.", False),
+        ("Where did Vance give his speech?", "He gave his speech in Munich.", True),
+        ("Where does she live?", "She lives at her home in Brooklyn.", True),
     ],
 )
 def test_satisfies_type(question: str, sentence: str, ok: bool) -> None:
