@@ -20,7 +20,9 @@ from retrieval.rules import (
     author_keys,
     byline_question,
     question_needs,
+    reports_speech,
     role_terms,
+    said_by,
     satisfies_type,
     unknown_names,
 )
@@ -429,9 +431,12 @@ class ExtractiveAnswerer:
         asked = light_terms(" ".join(w for w in query.question.split()[1:] if not w[:1].isupper()))
         # "Who is Russia's foreign minister?" needs a sentence about a foreign minister
         role = role_terms(query.question)
-        # ...and the names are who the fact is about: "Where did JD Vance give his speech?" is
-        # not answered by where Roosevelt gave his
+        # ...and a typed answer is about the question's names: "Where did JD Vance give his
+        # speech?" is not answered by where Roosevelt gave his
         named = set(tokenize(" ".join(w for w in query.question.split()[1:] if w[:1].isupper())))
+        # "What did Hitler say to Churchill?" needs a sentence reporting Hitler's words
+        speaker = said_by(query.question)
+        speaker_terms = set(tokenize(speaker)) if speaker else set()
         out = []
         for sid, cos, a_idx in zip(ids, dense, arts_of):
             text = idx.sentence_text(int(sid))
@@ -445,7 +450,10 @@ class ExtractiveAnswerer:
             ):
                 # a date or number about something else is not the date or number asked for
                 continue
-            if sid > 0 and idx.sent_article[sid - 1] == a_idx and _ANAPHORA.match(text):
+            anaphoric = bool(
+                sid > 0 and idx.sent_article[sid - 1] == a_idx and _ANAPHORA.match(text)
+            )
+            if anaphoric:
                 # "It was recorded by The Kingston Trio" means what it says only with the
                 # sentence before it, which the quote then includes: score them together
                 cos = max(cos, (cos + all_cos[sid - 1]) / 2)
@@ -461,7 +469,16 @@ class ExtractiveAnswerer:
             context = set(toks) | self.engine.title_terms[int(a_idx)]
             for nb in neighbours:
                 context.update(self.engine.sentence_terms(nb))
-            if typed and not named <= context:
+            # who the quote itself is about: the sentence (with the one before, for "He
+            # said…") and the title, not the neighbours it merely sits beside
+            own = set(toks) | self.engine.title_terms[int(a_idx)]
+            spoken = text
+            if anaphoric:
+                own |= self.engine.sentence_terms(int(sid) - 1)
+                spoken = f"{idx.sentence_text(int(sid) - 1)} {text}"
+            if typed and not named <= own:
+                continue
+            if speaker and not (speaker_terms <= own and reports_speech(spoken)):
                 continue
             second = order[1] if cos >= order[0] and len(order) > 1 else order[0]
             out.append(

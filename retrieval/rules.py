@@ -264,3 +264,44 @@ def byline_question(question: str, authors: dict[str, str]) -> tuple[bool, list[
         if author and author not in named:
             named.append(author)
     return bool(named or _BYLINE.search(question)), named
+
+
+# "What did Chamberlain say…", "What kind of peace did Zelensky say…": asked of a person's words
+_SAID_BY = re.compile(
+    r"\b(?:did|does|do|has|have|had|will|would)\s+((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*)\s+"
+    r"(?:say|tell|claim|argue|write|declare|state|announce|call|describe|characteri[sz]e|"
+    r"propose|promise|warn)\b"
+)
+_SPEECH = re.compile(
+    r"\b(said|says|say|saying|told|tells|characteri[sz]\w*|called|calls|described|describes|"
+    r"hailed|hails|declared|declares|stated|states|statement|wrote|writes|written|warned|"
+    r"warns|insisted|argued|argues|claimed|claims|announced|comments?|commented|remarks?|"
+    r"speech|spoke|spoken|promised|proposed|proposal|vowed|urged|tweeted|interview|letter|"
+    r"essay|told)\b",
+    re.I,
+)
+
+
+def said_by(question: str) -> str | None:
+    """The person whose words a question asks for, if it asks what someone said.
+
+    >>> said_by("What did Hitler say to Churchill?")
+    'Hitler'
+    >>> said_by("What kind of peace did Zelensky say he discussed with Trump?")
+    'Zelensky'
+    >>> said_by("What did the author say?") is None
+    True
+    """
+    m = _SAID_BY.search(question)
+    return m.group(1) if m else None
+
+
+def reports_speech(sentence: str) -> bool:
+    """Whether a sentence reports someone's words (a verb of saying, a speech, a comment).
+
+    >>> reports_speech("Churchill understood this about Hitler.")
+    False
+    >>> reports_speech("Chamberlain hailed it as “peace in our time.”")
+    True
+    """
+    return bool(_SPEECH.search(sentence))

@@ -44,6 +44,9 @@ ANSWERABLE = [
     ("When did Trump and Putin talk?", "February 12"),
     # "Ukraine's" is the source's "Ukrainian"
     ("Who is Ukraine's president?", "Volodymyr Zelensky"),
+    # asked for someone's words: the sentence reporting them
+    ("What did Chamberlain say about the Munich Agreement?", "peace in our time"),
+    ("What did Zelensky say about his talk with Trump?", "lasting, reliable peace"),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
@@ -57,6 +60,11 @@ NEAR_MISSES = [
     "On what day was the Munich Agreement signed?",
     # "1) the ends justify the means" is a list, not a count of officers
     "How many KGB officers trained Putin?",
+    # the article names them, but never reports their words
+    "What did Obama say about Putin?",
+    "What did Hitler tell Chamberlain?",
+    # the 90-minute call was Trump's with Putin; Zelensky is only in the next sentence
+    "How many minutes did Putin speak with Zelensky?",
 ]
 
 OFF_TOPIC = [

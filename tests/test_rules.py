@@ -91,6 +91,23 @@ def test_light_terms_drop_inflections_not_derivations() -> None:
     assert light_terms("the ceasefire takes effect") == {"ceasefire", "take", "effect"}
 
 
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("What did Hitler say to Churchill?", "Hitler"),
+        ("What did Emmanuel Macron propose?", "Emmanuel Macron"),
+        ("How did Trump characterize the call?", "Trump"),
+        # a view is not a statement, and the author is not a name
+        ("What flaws does Putin think he can exploit?", None),
+        ("What did the author say about NATO?", None),
+    ],
+)
+def test_said_by(question: str, person: str | None) -> None:
+    from retrieval.rules import said_by
+
+    assert said_by(question) == person
+
+
 def test_a_country_and_its_adjective_are_one_term() -> None:
     assert tokenize("Ukraine's president") == tokenize("the Ukrainian President")
     assert light_terms("Russians") == light_terms("Russia") == {"russia"}
