@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ingest.readers import META_KEYS, Article, read_paths
 from ingest.text import BoilerplateFilter, segment
@@ -67,6 +69,12 @@ class IngestReport:
 # distinct copies of the seed article took 16.3 s at 16 against 18.9-19.3 s at 64 and 19.0 s
 # at 32 (runs alternating, same process); the texts are sorted by length either way.
 EMBED_BATCH = 16
+# Texts per encode call within one flush: small enough that a single long article reports
+# progress a few times a second, large enough to keep every batch full.
+PROGRESS_SLICE = 256
+# Called with (texts embedded so far, texts to embed in all): how a caller (the chat's upload
+# box) shows progress within one long article.
+ProgressCallback = Callable[[int, int], None]
 
 
 def _embed_articles(
@@ -76,8 +84,16 @@ def _embed_articles(
     boilerplate: BoilerplateFilter,
     report: IngestReport,
     progress: bool,
+    on_progress: ProgressCallback | None = None,
 ) -> list[ArticleRecord]:
     from tqdm import tqdm
+
+    # Cut every article first (cheap next to embedding) so progress has a known total.
+    segments = [segment(art.text, settings, boilerplate) for art in articles]
+    total = sum(len(seg.chunks) + len(seg.sentences) for seg in segments)
+    embedded = 0
+    if on_progress:
+        on_progress(0, total)
 
     records: list[ArticleRecord] = []
     bar = tqdm(
@@ -95,9 +111,17 @@ def _embed_articles(
         # ingestion fast; vectors are split back per article afterwards.
         texts = [t for _, cs, ss in pending for t in (*cs, *ss)]
         # A one-sentence chunk is the same text as its sentence: embed each distinct text once.
+        nonlocal embedded
         unique = list(dict.fromkeys(texts))
         where = {t: i for i, t in enumerate(unique)}
-        vecs = embedder.encode(unique, batch_size=EMBED_BATCH)[[where[t] for t in texts]]
+        parts = [] if unique else [embedder.encode(unique, batch_size=EMBED_BATCH)]
+        for lo in range(0, len(unique), PROGRESS_SLICE):
+            parts.append(embedder.encode(unique[lo : lo + PROGRESS_SLICE], batch_size=EMBED_BATCH))
+            if on_progress:
+                done = min(lo + PROGRESS_SLICE, len(unique)) / len(unique)
+                on_progress(embedded + round(len(texts) * done), total)
+        embedded += len(texts)
+        vecs = np.vstack(parts)[[where[t] for t in texts]]
         pos = 0
         for rec, cs, ss in pending:
             rec.chunk_vecs = vecs[pos : pos + len(cs)]
@@ -112,8 +136,7 @@ def _embed_articles(
         bar.set_postfix(chunks=report.chunks_embedded)
         pending.clear()
 
-    for art in articles:
-        seg = segment(art.text, settings, boilerplate)
+    for art, seg in zip(articles, segments):
         rec = ArticleRecord(
             **{k: getattr(art, k) for k in _SHARED_FIELDS},
             content_hash=art.content_hash,
@@ -142,12 +165,14 @@ def ingest(
     embedder_name: str | None = None,
     progress: bool = False,
     wait_seconds: float = 0.0,
+    on_progress: ProgressCallback | None = None,
 ) -> IngestReport:
     """Add or update the articles under ``paths`` in the index; return what changed.
 
     Unchanged articles (same content hash and settings) are skipped, changed ones replaced,
     and with ``prune`` articles whose source file is gone (or no longer holds them) removed.
     The new index becomes visible in one atomic step, so a crash leaves the old one whole.
+    ``on_progress(done, total)`` is called as texts (chunks and sentences) are embedded.
 
     >>> ingest(["corpus/"]).summary()                         # doctest: +SKIP
     'ingest: 1 added, 0 updated, 0 unchanged, 0 removed; ...'
@@ -217,7 +242,9 @@ def ingest(
                 to_embed.append(Article(**{k: getattr(prev, k) for k in _SHARED_FIELDS}))
                 report.updated.append(doc_id)
 
-        fresh = _embed_articles(to_embed, embedder, settings, boilerplate, report, progress)
+        fresh = _embed_articles(
+            to_embed, embedder, settings, boilerplate, report, progress, on_progress
+        )
         by_id = {**keep, **{r.doc_id: r for r in fresh}}
         order = [a.doc_id for a in articles] + [d for d in old if d in by_id and d not in incoming]
         final = [by_id[d] for d in dict.fromkeys(order)]

@@ -207,3 +207,24 @@ def test_remove_articles_by_id(seed_index: str, tmp_path: Path, corpus_copy: Pat
     # the remaining article still answers, and a later ingest sees it unchanged
     assert not ask("What does Putin fear most?", index_dir=path).abstained
     assert ingest([CORPUS], path).unchanged == [SEED_ID]
+
+
+def test_ingest_reports_progress_within_one_long_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "PROGRESS_SLICE", 16)
+    src = tmp_path / "long.md"
+    paragraphs = [
+        f"Paragraph {p} makes point {p}. It adds a second sentence. And a third one on item {p}."
+        for p in range(20)
+    ]
+    src.write_text('---\ntitle: "Long"\n---\n' + "\n\n".join(paragraphs), encoding="utf-8")
+    steps: list[tuple[int, int]] = []
+    report = ingest([src], tmp_path / "index", on_progress=lambda d, t: steps.append((d, t)))
+    total = report.chunks_embedded + report.sentences_embedded
+    assert steps[0] == (0, total) and steps[-1] == (total, total)
+    assert all(t == total for _, t in steps)
+    done = [d for d, _ in steps]
+    assert done == sorted(done) and len(set(done)) >= 4, steps

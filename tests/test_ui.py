@@ -322,3 +322,32 @@ def test_sources_html_labels_a_byline_quote_and_never_places_it_in_the_text() ->
     assert "<dt>Quoted from</dt><dd>the author&#x27;s biography</dd>" in panel
     assert "<mark>Ann &lt;b&gt;Lee&lt;/b&gt; was a diplomat.</mark>" in panel
     assert "Read the whole article" not in panel and "Then the article" not in panel
+
+
+def test_a_long_upload_shows_progress_while_it_is_embedded(
+    seed_index: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from ingest import pipeline
+    from retrieval import ask
+    from ui.app import add_uploads
+
+    monkeypatch.setattr(pipeline, "PROGRESS_SLICE", 16)
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    long = tmp_path / "long.md"
+    body = "\n\n".join(
+        f"Section {p}: the harbour authority dredged berth {p} in spring. Ship {p} docks there."
+        for p in range(25)
+    )
+    long.write_text(f'---\ntitle: "Harbour works"\nauthor: "Ann Lee"\n---\n{body}', "utf-8")
+    steps = list(add_uploads([str(long)], str(index), ["long.md"]))
+    during = [(m, f) for m, f in steps if "embedded" in m]
+    assert len(during) >= 3, steps
+    fractions = [f for _, f in during]
+    assert fractions == sorted(fractions) and fractions[0] >= 0 and fractions[-1] < 1
+    message, done = steps[-1]
+    assert done == 1.0 and "Done:" in message and "added" in message
+    ans = ask("Which berths did the harbour authority dredge?", index_dir=str(index))
+    assert not ans.abstained and ans.citations[0].title == "Harbour works"

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import html
 import os
+import queue
 import re
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from retrieval.config import resolve_index_dir, set_offline_env
 
@@ -27,6 +29,9 @@ set_offline_env()
 import gradio as gr  # noqa: E402
 
 from ingest.readers import SUPPORTED_SUFFIXES  # noqa: E402
+
+if TYPE_CHECKING:
+    from ingest import IngestReport
 from retrieval import (  # noqa: E402
     Answer,
     Citation,
@@ -584,16 +589,38 @@ def safe_upload_name(name: str) -> str:
     return f"{stem}.{suffix}" if suffix else stem
 
 
+def _ingest_with_steps(
+    path: Path, index_dir: str | None
+) -> Generator[tuple[int, int], None, IngestReport]:
+    """Ingest one file in a worker thread, yielding its (done, total) embedding steps as
+    they come; returns the ingest report (or raises its error)."""
+    from ingest import ingest
+
+    steps: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
+
+    def step(done: int, total: int) -> None:
+        steps.put((done, total))
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        job = pool.submit(ingest, [path], index_dir, on_progress=step)
+        while not job.done() or not steps.empty():
+            try:
+                yield steps.get(timeout=0.25)
+            except queue.Empty:
+                continue
+        return job.result()
+
+
 def add_uploads(
     files: Sequence[str], index_dir: str | None, names: Sequence[str] | None = None
 ) -> Iterator[tuple[str, float]]:
-    """Ingest uploaded files one by one; yields (status message, fraction done).
+    """Ingest uploaded files one by one; yields (status message, fraction done), also while
+    a long file is being embedded.
 
     Each file is checked (type, size), copied into the uploads folder under a safe name and
     ingested alone, so a bad file is reported and the others still go in; an ingest that
     fails writes nothing and its copy is removed.
     """
-    from ingest import ingest
 
     folder = uploads_dir(index_dir)
     done: list[str] = []
@@ -633,7 +660,21 @@ def add_uploads(
             dest.replace(backup)
         shutil.copyfile(src, dest)
         try:
-            report = ingest([dest], index_dir)
+            # A long article takes a while to embed: show how far it is, rather than one
+            # message for the whole file.
+            steps = _ingest_with_steps(dest, index_dir)
+            while True:
+                try:
+                    d, t = next(steps)
+                except StopIteration as finished:
+                    report = finished.value
+                    break
+                if t and d < t:
+                    yield (
+                        f"Adding {html.escape(shown)} ({i + 1} of {total}): "
+                        f"embedded {d} of {t} passages and sentences…",
+                        (i + d / t) / total,
+                    )
         except CQAError as exc:
             dest.unlink(missing_ok=True)
             if backup:
