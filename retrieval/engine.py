@@ -476,7 +476,8 @@ class ExtractiveAnswerer:
             if anaphoric:
                 own |= self.engine.sentence_terms(int(sid) - 1)
                 spoken = f"{idx.sentence_text(int(sid) - 1)} {text}"
-            if typed and not named <= own:
+            # ("What did Zelensky say about Hegseth?" needs both in the quote, too)
+            if (typed or speaker) and not named <= own:
                 continue
             if speaker and not (speaker_terms <= own and reports_speech(spoken)):
                 continue

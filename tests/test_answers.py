@@ -63,6 +63,8 @@ NEAR_MISSES = [
     # the article names them, but never reports their words
     "What did Obama say about Putin?",
     "What did Hitler tell Chamberlain?",
+    # Zelensky's words are reported, but not about Hegseth (named only in the next sentence)
+    "What did Zelensky say about Pete Hegseth?",
     # the 90-minute call was Trump's with Putin; Zelensky is only in the next sentence
     "How many minutes did Putin speak with Zelensky?",
 ]
