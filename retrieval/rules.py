@@ -30,9 +30,7 @@ _DATE = re.compile(
     r"winter|age of|era|period|during|until|after|before|once|whenever|since)\b",
     re.I,
 )
-# A place is often not a proper name ("in nuclear reactors", "within the bones"): any
-# locative phrase counts; the asked-word rule keeps it about the right thing.
-# "in his speech" reads past the possessive, so the question's own "speech" is no new place.
+# "On what day…" needs a day or a month, not just a year.
 _DAY = re.compile(
     r"\b(january|february|march|april|june|july|august|september|october|november|"
     r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|"
@@ -40,6 +38,9 @@ _DAY = re.compile(
     r"\b\d{1,4}[/-]\d{1,2}([/-]\d{1,4})?\b",
     re.I,
 )
+# A place is often not a proper name ("in nuclear reactors", "within the bones"): any
+# locative phrase counts; the asked-word rule keeps it about the right thing.
+# "in his speech" reads past the possessive, so the question's own "speech" is no new place.
 _PLACE = re.compile(
     r"\b(in|at|near|from|into|across|outside|inside|within|throughout|along|off|beneath|"
     r"under|between|onto|on)\s+(the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?"
@@ -277,7 +278,7 @@ _SPEECH = re.compile(
     r"hailed|hails|declared|declares|stated|states|statement|wrote|writes|written|warned|"
     r"warns|insisted|argued|argues|claimed|claims|announced|comments?|commented|remarks?|"
     r"speech|spoke|spoken|promised|proposed|proposal|vowed|urged|tweeted|interview|letter|"
-    r"essay|told)\b",
+    r"essay)\b",
     re.I,
 )
 
