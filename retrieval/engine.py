@@ -16,6 +16,7 @@ from retrieval.embedders import Embedder
 from retrieval.errors import InvalidInputError
 from retrieval.lexical import STOPWORDS, BM25Index, light_terms, tokenize, words
 from retrieval.rules import (
+    article_question,
     author_key,
     author_keys,
     byline_question,
@@ -31,13 +32,22 @@ from retrieval.store import LoadedIndex
 from retrieval.types import Answer, Citation, Passage
 
 REFUSAL = "The indexed commentary does not address this question."
-# the words of "who wrote the article?" itself: what is left names the article's topic
-_BYLINE_WORDS = frozenset(
+# the words of "who wrote the article?" or "what is it about?" themselves: what is left
+# names the article's topic
+_ARTICLE_WORDS = frozenset(
     tokenize(
         "who wrote write writes written authored penned author writer columnist article "
         "piece commentary op-ed oped essay column analysis opinion text background bio "
-        "biography career experience credentials expertise tell know about"
+        "biography career experience credentials expertise tell know about summarize "
+        "summarise summary sum up overview gist tl dr main key central core overall big "
+        "argument point idea thesis message claim takeaway conclusion saying says argues "
+        "arguing title headline called titled published publishes publisher publication "
+        "outlet site website magazine newspaper ran printed date dated posted old give please"
     )
+)
+OVERVIEW_NOTE = (
+    "overview: the article's opening and its most representative sentences, quoted; "
+    "ask about a point to get the sentences that answer it"
 )
 INDIRECT_NOTE = (
     "indirect match: the quotes are close in meaning but do not use the question's terms; "
@@ -573,6 +583,41 @@ class ExtractiveAnswerer:
             chosen.append(pick)
         return chosen
 
+    def _pool(self, query: Query) -> list[int]:
+        """The articles a question may be about: the filter's, or all of them."""
+        idx = self.engine.index
+        if query.allowed is not None:
+            return list(dict.fromkeys(int(a) for a in idx.chunk_article[query.allowed]))
+        return list(range(len(idx.articles)))
+
+    def _article_asked_about(
+        self, query: Query, pool: list[int], refusal: Answer, to_ask: str
+    ) -> list[int]:
+        """The one article a question about "this article" means: the only one in ``pool``,
+        or the one whose sentence is closest to the rest of the question ("who wrote the
+        piece on appeasement?", or "who wrote that?" after a question). [] when nothing tells
+        them apart, with a note on ``refusal`` saying how to ask."""
+        idx = self.engine.index
+        if len(pool) == 1:
+            return pool
+        topic = " ".join(
+            w
+            for w in words(query.retrieval_text)
+            if w not in STOPWORDS and not set(tokenize(w)) <= _ARTICLE_WORDS
+        )
+        if not topic:
+            refusal.notes.append(
+                f"{len(pool)} articles are indexed: name the article's topic, or choose "
+                f"it with the article filter, to ask {to_ask}"
+            )
+            return []
+        sims = idx.sent_vecs @ self.engine.embedder.encode([topic])[0]
+        if query.allowed is not None:
+            sims = np.where(np.isin(idx.sent_article, pool), sims, -np.inf)
+        if not len(sims) or not np.isfinite(sims.max()):
+            return []
+        return [int(idx.sent_article[int(np.argmax(sims))])]
+
     def byline(self, query: Query, passages: list[Passage]) -> Answer | None:
         """The answer to a question about who wrote an article (or about a named author),
         quoted from the stored byline and author biography; None for any other question."""
@@ -582,35 +627,12 @@ class ExtractiveAnswerer:
         idx = self.engine.index
         arts = idx.articles
         refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
-        pool = (
-            list(dict.fromkeys(int(a) for a in idx.chunk_article[query.allowed]))
-            if query.allowed is not None
-            else list(range(len(arts)))
-        )
+        pool = self._pool(query)
         if named:
             wanted = {author_key(n) for n in named}
             picks = [i for i in pool if author_key(arts[i]["author"]) in wanted]
-        elif len(pool) == 1:
-            picks = pool
-        elif topic := " ".join(
-            w
-            for w in words(query.retrieval_text)
-            if w not in STOPWORDS and not set(tokenize(w)) <= _BYLINE_WORDS
-        ):
-            # "who wrote the piece on appeasement?" (or "who wrote that?" after a question):
-            # the article holding the sentence closest to the rest of the question
-            sims = idx.sent_vecs @ self.engine.embedder.encode([topic])[0]
-            if query.allowed is not None:
-                sims = np.where(np.isin(idx.sent_article, pool), sims, -np.inf)
-            if not len(sims) or not np.isfinite(sims.max()):
-                return refusal
-            picks = [int(idx.sent_article[int(np.argmax(sims))])]
         else:
-            refusal.notes.append(
-                f"{len(pool)} articles are indexed: name the article's topic, or choose "
-                "it with the article filter, to ask who wrote it"
-            )
-            return refusal
+            picks = self._article_asked_about(query, pool, refusal, "who wrote it")
         if not picks:
             return refusal
         # one citation per author: the biography from their first article that has one
@@ -656,11 +678,71 @@ class ExtractiveAnswerer:
             query.question, "\n".join(parts), False, citations, passages, list(query.notes)
         )
 
+    def about_article(self, query: Query, passages: list[Passage]) -> Answer | None:
+        """The answer to a question about the article as a whole: an overview quoted from
+        its opening and most representative sentences, or its title, publisher or date from
+        the front matter; None for any other question."""
+        kind = article_question(query.question)
+        if kind is None:
+            return None
+        refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
+        what = "what it says" if kind == "overview" else f"its {kind}"
+        picks = self._article_asked_about(query, self._pool(query), refusal, what)
+        if not picks:
+            return refusal
+        (a_idx,) = picks
+        art = self.engine.index.articles[a_idx]
+        if kind == "overview":
+            answer = self._compose(query, passages, self._overview(a_idx))
+            answer.notes.append(OVERVIEW_NOTE)
+            return answer
+        value = " ".join(str(art[kind] or "").split())
+        if not value:
+            refusal.notes.append(f'"{art["title"] or art["doc_id"]}" does not record its {kind}')
+            return refusal
+        title = art["title"] or art["doc_id"]
+        text = {
+            "title": f'The article by {art["author"] or "an unnamed author"} is "{value}"',
+            "publisher": f'"{title}" was published by {value}',
+            "date": f'"{title}" is dated {value}',
+        }[kind]
+        citation = _citation(
+            art, 1, 0, str(art[kind]), 1.0, speaker=art["publisher"], quoted_from=kind
+        )
+        return Answer(
+            query.question, f"{text}. [1]", False, [citation], passages, list(query.notes)
+        )
+
+    def _overview(self, a_idx: int) -> list[tuple[float, Candidate]]:
+        """The article's opening sentence and the ones closest to its centroid (its most
+        representative), in the article's order: an extractive overview."""
+        idx = self.engine.index
+        sids = np.flatnonzero(idx.sent_article == a_idx)
+        if not len(sids):
+            return []
+        vecs = idx.sent_vecs[sids]
+        centroid = vecs.mean(axis=0)
+        centroid /= np.linalg.norm(centroid) or 1.0
+        sims = vecs @ centroid
+        lengths = np.array([len(idx.sentence_text(int(s)).split()) for s in sids])
+        # short lines ("Haste in this matter is ill-advised.") say little out of context
+        sims = np.where(lengths >= 8, sims, -np.inf)
+        lead = int(np.argmax(lengths >= 8)) if (lengths >= 8).any() else 0
+        order = [lead] + [int(i) for i in np.argsort(-sims) if int(i) != lead]
+        chosen = sorted(order[: self.engine.settings.max_sentences])
+        return [
+            (float(sims[i]), Candidate(int(sids[i]), float(sims[i]), 0.0, 0.0, 0.0, 0.0, 0.0))
+            for i in chosen
+        ]
+
     def answer(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer:
         settings = self.engine.settings
         byline = self.byline(query, passages)
         if byline is not None:
             return byline
+        about = self.about_article(query, passages)
+        if about is not None:
+            return about
         refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
         cands = self.candidates(query, qvec, passages)
         if not cands:

@@ -36,8 +36,9 @@ class Passage:
 @dataclass
 class Citation:
     """One cited span: ``quote`` is exactly ``article_text[start:end]`` of article ``doc_id``,
-    or of its stored ``author_bio`` / ``author`` when ``quoted_from`` says so (a question
-    about who wrote the article is answered from the byline, which no sentence states)."""
+    or of its stored ``author_bio`` / ``author`` / ``title`` / ``publisher`` / ``date`` when
+    ``quoted_from`` says so (who wrote the article, or where and when it appeared, is in the
+    front matter, which no sentence states)."""
 
     n: int
     doc_id: str
@@ -54,7 +55,8 @@ class Citation:
     speaker: str = ""
     # the author reporting a quoted speaker ("" when the speaker is the author)
     quoted_by: str = ""
-    # which stored field of the article the span is in: "text", "author_bio" or "author"
+    # which stored field of the article the span is in: "text", "author_bio", "author",
+    # "title", "publisher" or "date"
     quoted_from: str = "text"
 
     def to_dict(self) -> dict[str, Any]:

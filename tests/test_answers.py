@@ -397,3 +397,56 @@ def test_who_wrote_it_picks_the_article_by_topic_among_many(tmp_path) -> None:
         ["Who wrote this?"], index_dir=index, doc_ids=[topical.citations[0].doc_id]
     )
     assert [c.author for c in chosen.citations] == ["Ben Writer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is this article about?", "Summarize the article.", "What is the main argument?"],
+)
+def test_questions_about_the_whole_article_quote_its_opening_and_core(
+    seed_index: str, seed_text: str, question: str
+) -> None:
+    from retrieval.engine import OVERVIEW_NOTE
+
+    ans = ask(question, index_dir=seed_index)
+    assert not ans.abstained and OVERVIEW_NOTE in ans.notes
+    assert len(ans.citations) == 3
+    # the opening sentence leads, the rest follow in the article's order
+    assert "basic fundamentals of negotiating" in ans.citations[0].quote
+    starts = [c.start for c in ans.citations]
+    assert starts == sorted(starts)
+    for c in ans.citations:
+        assert c.quoted_from == "text" and c.quote == seed_text[c.start : c.end]
+        assert f"[{c.n}]" in ans.answer
+
+
+def test_title_publisher_and_date_come_from_the_front_matter(seed_index: str) -> None:
+    title, publisher, date = ask_batch(
+        ["What is the title of this article?", "Who published it?", "When was it published?"],
+        index_dir=seed_index,
+    )
+    (c,) = title.citations
+    assert (c.quoted_from, c.quote) == ("title", "The Art of Negotiating with Vladimir Putin")
+    assert c.quote in title.answer and not title.abstained
+    (c,) = publisher.citations
+    assert (c.quoted_from, c.quote) == ("publisher", "The Cipher Brief")
+    assert "published by The Cipher Brief" in publisher.answer
+    # the seed article's front matter has no date: say so rather than guess
+    assert date.abstained and date.citations == []
+    assert any("does not record its date" in n for n in date.notes)
+
+
+def test_overview_picks_the_article_by_topic_among_many(tmp_path) -> None:
+    from ingest import ingest
+
+    for name, text in TWO_VOICES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    index = tmp_path / "index"
+    ingest([tmp_path], index)
+    vague, topical = ask_batch(
+        ["What is this article about?", "Summarize the article on sanctions and the truce."],
+        index_dir=index,
+    )
+    assert vague.abstained and any("to ask what it says" in n for n in vague.notes)
+    assert {c.author for c in topical.citations} == {"Ben Writer"}
+    assert not topical.abstained

@@ -190,3 +190,26 @@ def test_cross_validated_rates_separate_the_synthetic_classes() -> None:
     assert r["wrongly refused"] <= 0.05
     assert r["unanswerable refused"] >= 0.95
     assert r["first quote right (of answered)"] >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What is this article about?", "overview"),
+        ("Give me a short summary of the piece", "overview"),
+        ("What are the main points of the article?", "overview"),
+        ("What is the author's main argument?", "overview"),
+        ("What is this article called?", "title"),
+        ("Where was this published?", "publisher"),
+        ("What is the article's date?", "date"),
+        # about what the article says, not about the article
+        ("What is the main argument for sanctions?", None),
+        ("Who published the Munich Agreement?", None),
+        ("When was the treaty signed?", None),
+        ("What is the key attribute of an operations officer?", None),
+    ],
+)
+def test_article_question(question: str, kind: str | None) -> None:
+    from retrieval.rules import article_question
+
+    assert article_question(question) == kind

@@ -351,3 +351,10 @@ def test_a_long_upload_shows_progress_while_it_is_embedded(
     assert done == 1.0 and "Done:" in message and "added" in message
     ans = ask("Which berths did the harbour authority dredge?", index_dir=str(index))
     assert not ans.abstained and ans.citations[0].title == "Harbour works"
+
+
+def test_sources_html_labels_front_matter_quotes() -> None:
+    c = Citation(1, "d", "T", "Ann Lee", "", "", 0, 9, "Daily Sun", 1.0, quoted_from="publisher")
+    panel = sources_html([c], {"d": "Daily Sun reported it. Then the article."})
+    assert "<dt>Quoted from</dt><dd>the article&#x27;s publisher</dd>" in panel
+    assert "Read the whole article" not in panel

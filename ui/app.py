@@ -285,7 +285,13 @@ def _whole_article(text: str, start: int, end: int) -> str:
 
 
 # a byline answer quotes the stored author fields, not the article's text
-_QUOTED_FROM = {"author_bio": "the author's biography", "author": "the byline"}
+_QUOTED_FROM = {
+    "author_bio": "the author's biography",
+    "author": "the byline",
+    "title": "the article's title",
+    "publisher": "the article's publisher",
+    "date": "the article's date",
+}
 
 
 def _citation_html(c: Citation, article_text: str | None, turn: int = 0) -> str:
@@ -775,8 +781,10 @@ def build_app(index_dir: str | None = None) -> gr.Blocks:
         (with [n] markers), abstained, citations (n, doc_id, title, author, url, date, start,
         end, quote, score, publisher, speaker, quoted_by, quoted_from) where each quote is
         exactly the article text from start to end (or, when ``quoted_from`` is
-        "author_bio" or "author", that stored field: a question about who wrote the article),
-        and notes when there are any.
+        "author_bio", "author", "title", "publisher" or "date", that stored field: a question
+        about who wrote the article or where and when it appeared), and notes when there are
+        any. "What is this article about?" is answered with its opening and most
+        representative sentences.
         """
         try:
             return ask(question, index_dir, answerer="strict" if strict else "extractive").to_dict()
