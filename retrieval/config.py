@@ -87,6 +87,10 @@ class AnswerSettings:
     # Trump and Putin talk?" (0.67) is answered by "held a 90-minute conversation on
     # February 12"; the closest near miss in the seed sets is 0.55.
     asked_word_cosine: float = 0.6
+    # "What does the author recommend?" is close to no sentence in particular: a prescriptive
+    # sentence ("should", "must", "never"…) answers it from this cosine. On the seed article
+    # on-topic advice questions reach 0.28-0.35, off-topic ones ("What should I cook?") 0.13.
+    advice_min_cosine: float = 0.25
     # Quotes after the first are picked greedily with this much taken off a sentence's score
     # for each quote already taken from its article (half as much for its author's other
     # articles), so a many-author answer does not collapse onto one source. 0.05 costs

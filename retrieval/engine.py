@@ -20,6 +20,7 @@ from retrieval.rules import (
     author_key,
     author_keys,
     byline_question,
+    prescriptive,
     question_needs,
     reports_speech,
     role_terms,
@@ -44,6 +45,18 @@ _ARTICLE_WORDS = frozenset(
         "arguing title headline called titled published publishes publisher publication "
         "outlet site website magazine newspaper ran printed date dated posted old give please"
     )
+)
+_ADVICE_WORDS = frozenset(
+    tokenize(
+        "what does did do would should must ought recommend recommends recommendation "
+        "recommendations propose proposal proposals suggest suggestion suggestions advise "
+        "advice urge prescribe prescription advocate call for solution solutions author "
+        "writer columnist he she they his her their"
+    )
+)
+ADVICE_NOTE = (
+    "recommendations: the article's most representative sentences saying what should or "
+    "must be done, quoted; ask about a topic to get the advice on it"
 )
 OVERVIEW_NOTE = (
     "overview: the article's opening and its most representative sentences, quoted; "
@@ -156,6 +169,8 @@ class Engine:
         self._idf = {t: float(np.log((n_docs + 1) / (c + 0.5))) for t, c in df.items()}
         self._idf_unseen = float(np.log((n_docs + 1) / 0.5))
         self.title_terms = [set(tokenize(a["title"])) for a in arts]
+        # the byline names who speaks in every sentence of the article
+        self.byline_terms = [set(tokenize(f"{a['title']} {a['author']}")) for a in arts]
         self.article_sentences = np.maximum(
             np.bincount(index.sent_article, minlength=len(arts)), 1
         ).astype(np.float64)
@@ -363,6 +378,9 @@ class Candidate:
     # the strict answerer's logistic support score over the features above (0 is even odds),
     # fitted by `python -m evaluation.calibrate`; computed once in ``candidates``
     support: float = 0.0
+    # the cosine that lets the default answerer quote it without support: the same for
+    # every candidate of a question, lower for advice questions
+    min_cos: float = 0.36
 
     def features(self) -> np.ndarray:
         return np.array(
@@ -434,7 +452,12 @@ class ExtractiveAnswerer:
         terms = set(query.terms)
         idf = self.engine.idf
         total_idf = sum(idf(t) for t in terms) or 1.0
-        typed = question_needs(query.question) is not None
+        needs = question_needs(query.question)
+        typed = needs is not None
+        # "What should the U.S. do?" asks in generic words: no asked word to share, and a
+        # prescriptive sentence is the answer at a lower cosine than a fact is
+        advice = needs == "advice"
+        min_cos = settings.advice_min_cosine if advice else settings.min_sentence_score
         # In "Where will Trump and Putin meet?" the names are the topic and "meet" is what is
         # asked: a typed answer must share one of the question's lower-case (non-name) words.
         # Inflections only: "effective" is not the "effect" a ceasefire takes.
@@ -455,6 +478,7 @@ class ExtractiveAnswerer:
             toks = self.engine.sentence_terms(int(sid))
             if (
                 typed
+                and not advice
                 and cos < settings.asked_word_cosine
                 and not (asked & self.engine.sentence_light_terms(int(sid)))
             ):
@@ -481,7 +505,7 @@ class ExtractiveAnswerer:
                 context.update(self.engine.sentence_terms(nb))
             # who the quote itself is about: the sentence (with the one before, for "He
             # said…") and the title, not the neighbours it merely sits beside
-            own = set(toks) | self.engine.title_terms[int(a_idx)]
+            own = set(toks) | self.engine.byline_terms[int(a_idx)]
             spoken = text
             if anaphoric:
                 own |= self.engine.sentence_terms(int(sid) - 1)
@@ -501,6 +525,7 @@ class ExtractiveAnswerer:
                     context_coverage=sum(idf(t) for t in terms & context) / total_idf,
                     article_peak=float(cos - art_mean[int(a_idx)]),
                     margin=float(cos - second),
+                    min_cos=min_cos,
                 )
             )
         if out:
@@ -528,7 +553,7 @@ class ExtractiveAnswerer:
         # Hegseth").
         if max(c.support for c in cands) >= settings.strict_min_support:
             return True
-        if best.cos < settings.min_sentence_score:
+        if best.cos < best.min_cos:
             return False
         # Cosine alone answers a question asked in other words than the source's. When the
         # source's sentences already use the question's words and none is supported, they
@@ -541,9 +566,7 @@ class ExtractiveAnswerer:
     def quotable(self, cand: Candidate) -> bool:
         """Whether a candidate may be quoted once the question is answerable."""
         settings = self.engine.settings
-        return (
-            cand.cos >= settings.min_sentence_score or cand.support >= settings.strict_min_support
-        )
+        return cand.cos >= cand.min_cos or cand.support >= settings.strict_min_support
 
     def select(self, scored: list[tuple[float, Candidate]]) -> list[tuple[float, Candidate]]:
         """The sentences to quote: the best ones within ``relative_cutoff`` of the best,
@@ -713,9 +736,33 @@ class ExtractiveAnswerer:
             query.question, f"{text}. [1]", False, [citation], passages, list(query.notes)
         )
 
-    def _overview(self, a_idx: int) -> list[tuple[float, Candidate]]:
+    def recommendations(self, query: Query, passages: list[Passage]) -> Answer | None:
+        """ "What does the author recommend?" about one article, naming no topic: its most
+        representative prescriptive sentences. None for any other question (a topic, or
+        several articles, goes through retrieval like any question)."""
+        if question_needs(query.question) != "advice":
+            return None
+        pool = self._pool(query)
+        arts = self.engine.index.articles
+        names = {t for i in pool for t in tokenize(arts[i]["author"])} if len(pool) == 1 else set()
+        topic = [
+            t
+            for t in tokenize(query.question)
+            if len(t) > 2 and t not in _ARTICLE_WORDS | _ADVICE_WORDS | names
+        ]
+        if topic or len(pool) != 1:
+            return None
+        chosen = self._overview(pool[0], advice=True)
+        if not chosen:
+            return None
+        answer = self._compose(query, passages, chosen)
+        answer.notes.append(ADVICE_NOTE)
+        return answer
+
+    def _overview(self, a_idx: int, advice: bool = False) -> list[tuple[float, Candidate]]:
         """The article's opening sentence and the ones closest to its centroid (its most
-        representative), in the article's order: an extractive overview."""
+        representative), in the article's order: an extractive overview. With ``advice``,
+        its most representative prescriptive sentences instead ("should", "never"…)."""
         idx = self.engine.index
         sids = np.flatnonzero(idx.sent_article == a_idx)
         if not len(sids):
@@ -724,11 +771,21 @@ class ExtractiveAnswerer:
         centroid = vecs.mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
         sims = vecs @ centroid
-        lengths = np.array([len(idx.sentence_text(int(s)).split()) for s in sids])
+        texts = [idx.sentence_text(int(s)) for s in sids]
+        lengths = np.array([len(t.split()) for t in texts])
         # short lines ("Haste in this matter is ill-advised.") say little out of context
-        sims = np.where(lengths >= 8, sims, -np.inf)
-        lead = int(np.argmax(lengths >= 8)) if (lengths >= 8).any() else 0
-        order = [lead] + [int(i) for i in np.argsort(-sims) if int(i) != lead]
+        usable = lengths >= 8
+        if advice:
+            usable &= np.array([prescriptive(t) for t in texts])
+            if not usable.any():
+                return []
+        sims = np.where(usable, sims, -np.inf)
+        ranked = [int(i) for i in np.argsort(-sims) if np.isfinite(sims[i])]
+        if advice:
+            order = ranked
+        else:
+            lead = int(np.argmax(usable)) if usable.any() else 0
+            order = [lead] + [i for i in ranked if i != lead]
         chosen = sorted(order[: self.engine.settings.max_sentences])
         return [
             (float(sims[i]), Candidate(int(sids[i]), float(sims[i]), 0.0, 0.0, 0.0, 0.0, 0.0))
@@ -743,6 +800,9 @@ class ExtractiveAnswerer:
         about = self.about_article(query, passages)
         if about is not None:
             return about
+        advice = self.recommendations(query, passages)
+        if advice is not None:
+            return advice
         refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
         cands = self.candidates(query, qvec, passages)
         if not cands:

@@ -49,6 +49,23 @@ _PLACE = re.compile(
     re.I,
 )
 _HOW_MANY = re.compile(r"^\s*how (many|much)\s+(.*)", re.I)
+# "What does the author recommend?", "What should the U.S. do?": advice, which commentary gives
+# in prescriptive sentences
+_ADVICE_QUESTION = re.compile(
+    r"^\s*what\s+(?:does|did|do|would)\s+(?:the\s+)?(?:author|writer|columnist|he|she|they|"
+    r"(?-i:[A-Z][\w.’'-]*)(?:\s+(?-i:[A-Z][\w.’'-]*)){0,3})\s+(?:recommend|propose|suggest|"
+    r"advise|urge|prescribe|advocate|call\s+for)\b|"
+    r"^\s*what\s+(?:should|must|ought)\s+.{1,60}?\s+do\b|"
+    r"^\s*what\s+(?:is|are)\s+(?:the\s+)?(?:author['’]s\s+|his\s+|her\s+|their\s+)?"
+    r"(?:advice|recommendations?|proposals?|prescriptions?|suggestions?)\b",
+    re.I,
+)
+_PRESCRIPTIVE = re.compile(
+    r"\b(?:should|must|needs?\s+to|ought\s+to|has\s+to|have\s+to|never|cannot\s+be\s+allowed|"
+    r"it\s+is\s+important|it[’']s\s+important|would\s+be\s+wise|better\s+course|"
+    r"recommend\w*|urge\w*)\b",
+    re.I,
+)
 # "how much were the actors paid" counts money, not actors: only the word right after
 # "how many/much" names the counted thing.
 
@@ -56,13 +73,15 @@ _HOW_MANY = re.compile(r"^\s*how (many|much)\s+(.*)", re.I)
 # asked once per candidate sentence of the same question: remember the last few questions
 @lru_cache(maxsize=1024)
 def question_needs(question: str) -> str | None:
-    """The kind of fact a question asks for: count, percent, date, day, place, measure or
-    None.
+    """The kind of fact a question asks for: count, percent, date, day, place, measure,
+    advice or None.
 
     >>> [question_needs(q) for q in ("How many troops?", "When is it?", "Where?", "Who?")]
     ['count', 'date', 'place', None]
     """
     q = question.strip().lower()
+    if _ADVICE_QUESTION.match(question):
+        return "advice"
     if re.match(r"(what|which) (percentage|percent|share|proportion)\b", q):
         return "percent"
     if re.match(r"(how (many|much)|what (number|amount))\b", q):
@@ -81,6 +100,17 @@ def question_needs(question: str) -> str | None:
     ):
         return "place"
     return None
+
+
+def prescriptive(sentence: str) -> bool:
+    """Whether a sentence says what should or must be done: how commentary gives advice.
+
+    >>> prescriptive("Never concede any key objectives before talks start.")
+    True
+    >>> prescriptive("Putin correctly assessed the character of Barack Obama.")
+    False
+    """
+    return bool(_PRESCRIPTIVE.search(sentence))
 
 
 def satisfies_type(question: str, sentence: str) -> bool:
@@ -110,6 +140,8 @@ def satisfies_type(question: str, sentence: str) -> bool:
 
     if needs == "percent":
         return bool(_PERCENT.search(sentence))
+    if needs == "advice":
+        return prescriptive(sentence)
     if needs == "date":
         return new_fact(_DATE)
     if needs == "place":

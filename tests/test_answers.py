@@ -450,3 +450,29 @@ def test_overview_picks_the_article_by_topic_among_many(tmp_path) -> None:
     assert vague.abstained and any("to ask what it says" in n for n in vague.notes)
     assert {c.author for c in topical.citations} == {"Ben Writer"}
     assert not topical.abstained
+
+
+def test_advice_questions_quote_what_the_author_says_should_be_done(
+    seed_index: str, seed_text: str
+) -> None:
+    from retrieval.engine import ADVICE_NOTE
+    from retrieval.rules import prescriptive
+
+    general, told, off_topic, unknown = ask_batch(
+        [
+            "What does the author recommend?",
+            "What should Moscow be told?",
+            "What should I cook for dinner?",
+            # the article never mentions China: no advice about it to quote
+            "What should NATO do about China?",
+        ],
+        index_dir=seed_index,
+    )
+    assert not general.abstained and ADVICE_NOTE in general.notes
+    assert general.citations and all(prescriptive(c.quote) for c in general.citations)
+    assert all(c.quote == seed_text[c.start : c.end] for c in general.citations)
+    assert any("better course" in c.quote for c in general.citations)
+    # a topic goes through retrieval: the advice on it
+    assert any("given the tools" in c.quote for c in told.citations)
+    assert ADVICE_NOTE not in told.notes
+    assert off_topic.abstained and unknown.abstained
