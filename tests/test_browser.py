@@ -213,3 +213,13 @@ def test_who_wrote_it_is_answered_from_the_byline(page: Any) -> None:
     # a byline is not in the article's text, so there is no "whole article" view of it
     assert card.get_by_text("Read the whole article").count() == 0
     _shot(page, "08-byline")
+
+
+def test_what_is_it_about_quotes_the_filtered_articles_opening(page: Any) -> None:
+    # still filtered to the uploaded article's author
+    bot = _ask(page, "What is this article about?", turn=7)
+    assert bot.locator("a.cqa-cite").count() >= 1
+    assert set(_active_cards(page).locator(".cqa-title").all_inner_texts()) == {NEW_TITLE}
+    # the bubble says it is an overview, not an answer to a narrower question
+    assert "overview" in bot.inner_text()
+    _shot(page, "09-overview")
