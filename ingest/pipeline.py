@@ -114,7 +114,7 @@ def _embed_articles(
         nonlocal embedded
         unique = list(dict.fromkeys(texts))
         where = {t: i for i, t in enumerate(unique)}
-        parts = [] if unique else [embedder.encode(unique, batch_size=EMBED_BATCH)]
+        parts = [np.zeros((0, embedder.dim), dtype=np.float32)]
         for lo in range(0, len(unique), PROGRESS_SLICE):
             parts.append(embedder.encode(unique[lo : lo + PROGRESS_SLICE], batch_size=EMBED_BATCH))
             if on_progress:

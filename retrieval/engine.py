@@ -46,7 +46,8 @@ _ARTICLE_WORDS = frozenset(
         "outlet site website magazine newspaper ran printed date dated posted old give please"
     )
 )
-_ADVICE_WORDS = frozenset(
+# ...and of "what does the author recommend?", with the article words
+_ADVICE_WORDS = _ARTICLE_WORDS | frozenset(
     tokenize(
         "what does did do would should must ought recommend recommends recommendation "
         "recommendations propose proposal proposals suggest suggestion suggestions advise "
@@ -170,7 +171,7 @@ class Engine:
         self._idf_unseen = float(np.log((n_docs + 1) / 0.5))
         self.title_terms = [set(tokenize(a["title"])) for a in arts]
         # the byline names who speaks in every sentence of the article
-        self.byline_terms = [set(tokenize(f"{a['title']} {a['author']}")) for a in arts]
+        self.byline_terms = [t | set(tokenize(a["author"])) for t, a in zip(self.title_terms, arts)]
         self.article_sentences = np.maximum(
             np.bincount(index.sent_article, minlength=len(arts)), 1
         ).astype(np.float64)
@@ -461,12 +462,14 @@ class ExtractiveAnswerer:
         # In "Where will Trump and Putin meet?" the names are the topic and "meet" is what is
         # asked: a typed answer must share one of the question's lower-case (non-name) words.
         # Inflections only: "effective" is not the "effect" a ceasefire takes.
-        asked = light_terms(" ".join(w for w in query.question.split()[1:] if not w[:1].isupper()))
+        # (the question's first word is capitalised anyway: not a name)
+        rest = query.question.split()[1:]
+        asked = light_terms(" ".join(w for w in rest if not w[:1].isupper()))
         # "Who is Russia's foreign minister?" needs a sentence about a foreign minister
         role = role_terms(query.question)
         # ...and a typed answer is about the question's names: "Where did JD Vance give his
         # speech?" is not answered by where Roosevelt gave his
-        named = set(tokenize(" ".join(w for w in query.question.split()[1:] if w[:1].isupper())))
+        named = set(tokenize(" ".join(w for w in rest if w[:1].isupper())))
         # "What did Hitler say to Churchill?" needs a sentence reporting Hitler's words
         speaker = said_by(query.question)
         speaker_terms = set(tokenize(speaker)) if speaker else set()
@@ -748,7 +751,7 @@ class ExtractiveAnswerer:
         topic = [
             t
             for t in tokenize(query.question)
-            if len(t) > 2 and t not in _ARTICLE_WORDS | _ADVICE_WORDS | names
+            if len(t) > 2 and t not in _ADVICE_WORDS and t not in names
         ]
         if topic or len(pool) != 1:
             return None

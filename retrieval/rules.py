@@ -253,51 +253,50 @@ _NAME_BACKGROUND = re.compile(
 
 # "What is this article about?", "What's the main argument?", "Who published it?": asked of
 # the article as a whole or of its front matter, which no single sentence answers.
-_THIS = rf"(?:it|this|that|(?:the|this|that)\s+{_PIECE}(?:\s+(?:about|on)\s+.+?)?)"
 _S = r"(?:['’]s|\s+is|\s+are|\s+was)"
 _ARTICLE_QUESTIONS = [
     (
         "overview",
         re.compile(
-            rf"^\s*(?:what{_S}|tell\s+me\s+what)\s+{_THIS}\s+(?:is\s+|was\s+)?"
+            rf"^\s*(?:what{_S}|tell\s+me\s+what)\s+{_THIS_PIECE}\s+(?:is\s+|was\s+)?"
             rf"(?:about|saying|arguing|says|argues)\W*$|"
             rf"^\s*(?:please\s+)?(?:summari[sz]e|sum\s+up|give\s+(?:me\s+)?(?:a\s+)?"
             rf"(?:short\s+|brief\s+)?(?:summary|overview|gist)(?:\s+of)?|tl;?dr)"
-            rf"(?:\s+(?:of\s+)?{_THIS})?\W*$|"
+            rf"(?:\s+(?:of\s+)?{_THIS_PIECE})?\W*$|"
             rf"^\s*(?:what{_S}\s+)?(?:the\s+)?(?:(?:author|writer|{_PIECE}|its)['’]?s?\s+)?"
             rf"(?:main|key|central|core|overall|big)\s+(?:argument|point|idea|thesis|message|"
-            rf"claim|takeaway|conclusion)s?(?:\s+(?:of|in)\s+{_THIS})?\W*$|"
-            rf"^\s*what{_S}\s+the\s+gist(?:\s+of\s+{_THIS})?\W*$",
+            rf"claim|takeaway|conclusion)s?(?:\s+(?:of|in)\s+{_THIS_PIECE})?\W*$|"
+            rf"^\s*what{_S}\s+the\s+gist(?:\s+of\s+{_THIS_PIECE})?\W*$",
             re.I,
         ),
     ),
     (
         "title",
         re.compile(
-            rf"^\s*what{_S}\s+(?:the\s+)?(?:title|headline)(?:\s+of\s+{_THIS})?\W*$|"
-            rf"^\s*what{_S}\s+(?:its|{_THIS}['’]s)\s+(?:title|headline)\W*$|"
-            rf"^\s*what\s+is\s+{_THIS}\s+(?:called|titled)\W*$",
+            rf"^\s*what{_S}\s+(?:the\s+)?(?:title|headline)(?:\s+of\s+{_THIS_PIECE})?\W*$|"
+            rf"^\s*what{_S}\s+(?:its|{_THIS_PIECE}['’]s)\s+(?:title|headline)\W*$|"
+            rf"^\s*what\s+is\s+{_THIS_PIECE}\s+(?:called|titled)\W*$",
             re.I,
         ),
     ),
     (
         "publisher",
         re.compile(
-            rf"^\s*(?:who|which\s+\w+)\s+(?:published|publishes|ran|printed)\s+{_THIS}\W*$|"
-            rf"^\s*where\s+(?:was|is)\s+{_THIS}\s+published\W*$|"
-            rf"^\s*who{_S}\s+(?:the|its)\s+publisher(?:\s+of\s+{_THIS})?\W*$|"
+            rf"^\s*(?:who|which\s+\w+)\s+(?:published|publishes|ran|printed)\s+{_THIS_PIECE}\W*$|"
+            rf"^\s*where\s+(?:was|is)\s+{_THIS_PIECE}\s+published\W*$|"
+            rf"^\s*who{_S}\s+(?:the|its)\s+publisher(?:\s+of\s+{_THIS_PIECE})?\W*$|"
             rf"^\s*what\s+(?:publication|outlet|site|website|magazine|newspaper)\s+"
-            rf"(?:is|was)\s+{_THIS}\s+(?:from|in|published\s+(?:in|by))\W*$",
+            rf"(?:is|was)\s+{_THIS_PIECE}\s+(?:from|in|published\s+(?:in|by))\W*$",
             re.I,
         ),
     ),
     (
         "date",
         re.compile(
-            rf"^\s*when\s+(?:was|is)\s+{_THIS}\s+(?:published|written|posted|dated|from)\W*$|"
-            rf"^\s*(?:what{_S}\s+)?(?:the|its|{_THIS}['’]s)\s+(?:publication\s+)?date"
-            rf"(?:\s+of\s+{_THIS})?\W*$|"
-            rf"^\s*how\s+old\s+is\s+{_THIS}\W*$",
+            rf"^\s*when\s+(?:was|is)\s+{_THIS_PIECE}\s+(?:published|written|posted|dated|from)\W*$|"
+            rf"^\s*(?:what{_S}\s+)?(?:the|its|{_THIS_PIECE}['’]s)\s+(?:publication\s+)?date"
+            rf"(?:\s+of\s+{_THIS_PIECE})?\W*$|"
+            rf"^\s*how\s+old\s+is\s+{_THIS_PIECE}\W*$",
             re.I,
         ),
     ),
