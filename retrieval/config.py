@@ -113,6 +113,10 @@ class AnswerSettings:
                 "max_paraphrase_coverage must be between 0 and 1 (1 turns the check off), "
                 f"got {self.max_paraphrase_coverage}"
             )
+        for name in ("asked_word_cosine", "advice_min_cosine"):
+            value = getattr(self, name)
+            if not -1.0 <= value <= 1.0:
+                raise InvalidInputError(f"{name} is a cosine: between -1 and 1, got {value}")
         if self.diversity_penalty < 0:
             raise InvalidInputError(
                 f"diversity_penalty must be 0 or more, got {self.diversity_penalty}"

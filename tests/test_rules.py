@@ -148,6 +148,8 @@ def test_default_answers_a_paraphrase_on_cosine_but_not_a_covered_unsupported_to
 def test_paraphrase_coverage_setting_is_validated() -> None:
     with pytest.raises(ValueError, match="max_paraphrase_coverage must be between 0 and 1"):
         AnswerSettings(max_paraphrase_coverage=1.5)
+    with pytest.raises(ValueError, match="advice_min_cosine is a cosine: between -1 and 1"):
+        AnswerSettings(advice_min_cosine=3)
 
 
 def test_support_weights_match_the_candidate_features() -> None:
