@@ -22,10 +22,10 @@ from retrieval.rules import (
     byline_question,
     prescriptive,
     question_needs,
-    reports_speech,
     role_terms,
     said_by,
     satisfies_type,
+    speaks,
     unknown_names,
 )
 from retrieval.speakers import speaker_of
@@ -77,6 +77,9 @@ _FOLLOW_UP_START = re.compile(
 )
 # A sentence opening with "This treaty ..." only makes sense with the one before it, which
 # usually holds the name the reader asked about; such quotes are widened to include it.
+# verbs that ask for the time or place of whatever the question names, not of an act
+_EVENT_VERBS = frozenset({"happen", "occur", "occurr", "held", "hold"})
+_TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.I)
 _ANAPHORA = re.compile(
     r"^[\"“‘']?(this|that|these|those|it|he|she|they|such|both|the latter|the former)\b", re.I
 )
@@ -464,7 +467,15 @@ class ExtractiveAnswerer:
         # Inflections only: "effective" is not the "effect" a ceasefire takes.
         # (the question's first word is capitalised anyway: not a name)
         rest = query.question.split()[1:]
-        asked = light_terms(" ".join(w for w in rest if not w[:1].isupper()))
+        # "When did the Munich Agreement happen?" asks only the date of what it names, and a
+        # year in the question ("in 2022") is a condition like a name, not what is asked
+        asked = {
+            t
+            for t in light_terms(
+                _TAKE_PLACE.sub(" ", " ".join(w for w in rest if not w[:1].isupper()))
+            )
+            if t not in _EVENT_VERBS and not t[:1].isdigit()
+        }
         # "Who is Russia's foreign minister?" needs a sentence about a foreign minister
         role = role_terms(query.question)
         # ...and a typed answer is about the question's names: "Where did JD Vance give his
@@ -482,6 +493,7 @@ class ExtractiveAnswerer:
             if (
                 typed
                 and not advice
+                and asked
                 and cos < settings.asked_word_cosine
                 and not (asked & self.engine.sentence_light_terms(int(sid)))
             ):
@@ -516,7 +528,7 @@ class ExtractiveAnswerer:
             # ("What did Zelensky say about Hegseth?" needs both in the quote, too)
             if (typed or speaker) and not named <= own:
                 continue
-            if speaker and not (speaker_terms <= own and reports_speech(spoken)):
+            if speaker and not (speaker_terms <= own and speaks(spoken, speaker)):
                 continue
             second = order[1] if cos >= order[0] and len(order) > 1 else order[0]
             out.append(

@@ -48,6 +48,11 @@ _PLACE = re.compile(
     r"\bby (?-i:[A-Z][a-z])",
     re.I,
 )
+_PLACE_NOUNS = (
+    r"(cit(y|ies)|towns?|villages?|countr(y|ies)|nations?|regions?|provinces?|states?|"
+    r"capitals?|places?|locations?|continents?|islands?|venues?)"
+)
+_PROPER = re.compile(r"\b[A-Z][a-z][\w’'-]*")
 _HOW_MANY = re.compile(r"^\s*how (many|much)\s+(.*)", re.I)
 # "What does the author recommend?", "What should the U.S. do?": advice, which commentary gives
 # in prescriptive sentences
@@ -73,11 +78,15 @@ _PRESCRIPTIVE = re.compile(
 # asked once per candidate sentence of the same question: remember the last few questions
 @lru_cache(maxsize=1024)
 def question_needs(question: str) -> str | None:
-    """The kind of fact a question asks for: count, percent, date, day, place, measure,
-    advice or None.
+    """The kind of fact a question asks for: count, percent, date, day, place, place name,
+    measure, advice or None.
 
     >>> [question_needs(q) for q in ("How many troops?", "When is it?", "Where?", "Who?")]
     ['count', 'date', 'place', None]
+    >>> [question_needs(q) for q in ("Which Russian cities were hit?", "What city is it?")]
+    ['place name', 'place name']
+    >>> [question_needs(q) is None for q in ("Which states' leaders met?", "What state of mind?")]
+    [True, True]
     """
     q = question.strip().lower()
     if _ADVICE_QUESTION.match(question):
@@ -94,6 +103,9 @@ def question_needs(question: str) -> str | None:
         return "day"
     if re.match(r"(when|what (year|date|month|day|time)|which (year|date|month|day))\b", q):
         return "date"
+    # "Which Russian cities were shelled?" asks for places by name
+    if re.match(rf"(what|which) (\w+ ){{0,2}}{_PLACE_NOUNS}\b(?!['’]| of\b)", q):
+        return "place name"
     # "where does the word come from" asks for an origin, which is an explanation, not a place
     if re.match(r"where\b", q) and not re.search(
         r"\b(come|came|comes) from\b|\borigin|from\W*$", q
@@ -128,6 +140,10 @@ def satisfies_type(question: str, sentence: str) -> bool:
     False
     >>> satisfies_type("When did they talk?", "They talked on February 12.")
     True
+    >>> satisfies_type("Which countries split Poland?", "It split Poland between Germany and…")
+    True
+    >>> satisfies_type("Which cities did Russia shell?", "Russia shelled the capital.")
+    False
     """
     needs = question_needs(question)
     if needs is None:
@@ -147,6 +163,9 @@ def satisfies_type(question: str, sentence: str) -> bool:
     if needs == "place":
         # the matched words beyond the preposition must say something the question did not
         return any((set(words(m.group(0))) - STOPWORDS) - asked for m in _PLACE.finditer(sentence))
+    if needs == "place name":
+        # a name the question does not give, past the sentence's first word
+        return any(not set(words(m.group(0))) <= asked for m in _PROPER.finditer(sentence, 1))
     if needs == "day":
         return new_fact(_DAY)
     if needs == "measure":
@@ -166,7 +185,7 @@ def satisfies_type(question: str, sentence: str) -> bool:
 
 _ROLE = re.compile(
     r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?:the\s+|(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*['’]s\s+)"
-    r"((?:[a-z][\w-]*\s*){1,3}?)(?=\s+(?:of|in|on|at|for|that|who|when|from)\b|\W*$)"
+    r"((?:[A-Za-z][\w.-]*\s*){1,3}?)(?=\s+(?:of|in|on|at|for|that|who|when|from)\b|\W*$)"
 )
 
 
@@ -184,6 +203,8 @@ def role_terms(question: str) -> set[str]:
     ['coach']
     >>> sorted(role_terms("Who is the defense secretary mentioned in the piece?"))
     ['secretary']
+    >>> sorted(role_terms("Who is the Russian negotiator?"))
+    ['negotiator']
     >>> role_terms("Who tried to repair the damage?")
     set()
     """
@@ -378,7 +399,7 @@ _SAID_BY = re.compile(
 )
 _SPEECH = re.compile(
     r"\b(said|says|say|saying|told|tells|characteri[sz]\w*|called|calls|described|describes|"
-    r"hailed|hails|declared|declares|stated|states|statement|wrote|writes|written|warned|"
+    r"hailed|hails|declared|declares|stated|statement|wrote|writes|written|warned|"
     r"warns|insisted|argued|argues|claimed|claims|announced|comments?|commented|remarks?|"
     r"speech|spoke|spoken|promised|proposed|proposal|vowed|urged|tweeted|interview|letter|"
     r"essay)\b",
@@ -409,3 +430,30 @@ def reports_speech(sentence: str) -> bool:
     True
     """
     return bool(_SPEECH.search(sentence))
+
+
+def speaks(sentence: str, speaker: str) -> bool:
+    """Whether ``sentence`` reports words of ``speaker``: the name comes before a verb or
+    noun of saying ("Chamberlain hailed", "Putin's essay"), or after one as its source
+    ("comments … from Pete Hegseth"). Being spoken to or about is not speaking.
+
+    >>> speaks("Zelensky said he had spoken with President Trump.", "Zelensky")
+    True
+    >>> speaks("Zelensky said he had spoken with President Trump.", "Trump")
+    False
+    >>> speaks("It was preceded by comments to NATO members from Pete Hegseth.", "Hegseth")
+    True
+    >>> speaks("Churchill understood this about Hitler.", "Churchill")
+    False
+    """
+    names = [re.escape(w) for w in speaker.split() if w.lower() not in STOPWORDS]
+    if not names:
+        return reports_speech(sentence)
+    name = re.compile(rf"\b(?:{'|'.join(names)})\b", re.I)
+    source = re.compile(
+        rf"^[^.;:]{{0,60}}?\b(?:from|by)\s+(?:[\w.’'-]+\s+){{0,4}}?(?:{'|'.join(names)})\b", re.I
+    )
+    return any(
+        name.search(sentence, 0, m.start()) or source.search(sentence[m.end() :])
+        for m in _SPEECH.finditer(sentence)
+    )

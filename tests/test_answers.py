@@ -47,6 +47,8 @@ ANSWERABLE = [
     # asked for someone's words: the sentence reporting them
     ("What did Chamberlain say about the Munich Agreement?", "peace in our time"),
     ("What did Zelensky say about his talk with Trump?", "lasting, reliable peace"),
+    # "happen" asks only the date of what the question names
+    ("When did the Munich Agreement happen?", "1938"),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
@@ -67,6 +69,14 @@ NEAR_MISSES = [
     "What did Zelensky say about Pete Hegseth?",
     # the 90-minute call was Trump's with Putin; Zelensky is only in the next sentence
     "How many minutes did Putin speak with Zelensky?",
+    # Zelensky speaks in that sentence; Trump is only spoken with
+    "What did Trump promise Zelensky?",
+    # "two totalitarian states" is not a verb of saying
+    "What did Molotov say about Poland?",
+    # the capital is not named, and nothing is said of shelling
+    "Which Russian cities were shelled in 2022?",
+    # "negotiations" is not a negotiator
+    "Who is the Russian negotiator?",
 ]
 
 OFF_TOPIC = [

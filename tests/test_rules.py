@@ -33,6 +33,11 @@ from retrieval.rules import question_needs, role_terms, satisfies_type
         ("On what day and month was the agreement signed?", "day"),
         ("What date did they speak?", "day"),
         ("What year was it signed?", "date"),
+        # a place asked for by its kind is answered by its name
+        ("Which Russian cities were shelled in 2022?", "place name"),
+        ("What country hosted the talks?", "place name"),
+        ("Which states' leaders were consulted?", None),
+        ("What state of mind was he in?", None),
     ],
 )
 def test_question_needs(question: str, needs: str | None) -> None:
@@ -67,6 +72,9 @@ def test_question_needs(question: str, needs: str | None) -> None:
         ("Where did Vance give his speech?", "Roosevelt used it in his speech.", False),
         ("Where did Vance give his speech?", "He gave his speech in Munich.", True),
         ("Where does she live?", "She lives at her home in Brooklyn.", True),
+        ("Which countries split Poland?", "It was divided between Germany and Russia.", True),
+        ("Which countries split Poland?", "Poland was divided by two states.", False),
+        ("Which cities did Russia shell?", "Russia shelled the capital.", False),
     ],
 )
 def test_satisfies_type(question: str, sentence: str, ok: bool) -> None:
@@ -80,6 +88,8 @@ def test_satisfies_type(question: str, sentence: str, ok: bool) -> None:
         ("Who was the coach of the Cleveland Browns when they moved?", {"coach"}),
         ("Who are the three judges on American Idol 2018", {"judge"}),
         ("Who is the highest paid footballer of all time", {"footballer"}),
+        # a capitalised adjective is part of the role, not a name
+        ("Who is the Russian negotiator?", {"negotiator"}),
         # not a role: who did something, or who a named person is
         ("Who tried to repair some of the damage?", set()),
         ("Who is Vladimir Putin?", set()),
@@ -110,6 +120,29 @@ def test_said_by(question: str, person: str | None) -> None:
     from retrieval.rules import said_by
 
     assert said_by(question) == person
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "ok"),
+    [
+        ("President Trump characterized it as “lengthy and highly productive.”", "Trump", True),
+        ("Zelensky said he had spoken with President Trump.", "Zelensky", True),
+        # spoken with, or about, is not speaking
+        ("Zelensky said he had spoken with President Trump.", "Trump", False),
+        (
+            "It was preceded by comments to NATO members from Secretary Pete Hegseth.",
+            "Hegseth",
+            True,
+        ),
+        ("Putin’s infamous July 2021 essay laid out his aims.", "Putin", True),
+        # "states" is a noun far more often than a verb of saying
+        ("It divided Europe between the two states of Molotov and Ribbentrop.", "Molotov", False),
+    ],
+)
+def test_speaks(sentence: str, speaker: str, ok: bool) -> None:
+    from retrieval.rules import speaks
+
+    assert speaks(sentence, speaker) is ok
 
 
 def test_a_country_and_its_adjective_are_one_term() -> None:
