@@ -480,7 +480,12 @@ class ExtractiveAnswerer:
         role = role_terms(query.question)
         # ...and a typed answer is about the question's names: "Where did JD Vance give his
         # speech?" is not answered by where Roosevelt gave his
-        named = set(tokenize(" ".join(w for w in rest if w[:1].isupper())))
+        # (a name the corpus never uses cannot be in the quote: "Hawaii" for "Pearl Harbor" is
+        # left to the embedding, as ``unknown_names`` leaves single words)
+        known = self.engine.known_words
+        named = set(
+            tokenize(" ".join(w for w in rest if w[:1].isupper() and set(words(w)) & known))
+        )
         # "What did Hitler say to Churchill?" needs a sentence reporting Hitler's words
         speaker = said_by(query.question)
         speaker_terms = set(tokenize(speaker)) if speaker else set()
@@ -572,10 +577,13 @@ class ExtractiveAnswerer:
             return False
         # Cosine alone answers a question asked in other words than the source's. When the
         # source's sentences already use the question's words and none is supported, they
-        # are about the topic without answering it (ClapNQ's unanswerable questions).
+        # are about the topic without answering it (ClapNQ's unanswerable questions), unless
+        # the best sentence is as close as a restatement.
         coverage = max(c.context_coverage for c in cands)
         return (
-            settings.max_paraphrase_coverage >= 1.0 or coverage < settings.max_paraphrase_coverage
+            settings.max_paraphrase_coverage >= 1.0
+            or coverage < settings.max_paraphrase_coverage
+            or best.cos >= settings.asked_word_cosine
         )
 
     def quotable(self, cand: Candidate) -> bool:

@@ -49,6 +49,10 @@ ANSWERABLE = [
     ("What did Zelensky say about his talk with Trump?", "lasting, reliable peace"),
     # "happen" asks only the date of what the question names
     ("When did the Munich Agreement happen?", "1938"),
+    # close in meaning (0.67), though other sentences use the question's words
+    ("What words does the author use to describe the war Putin began?", "brutal, unnecessary"),
+    # "Hawaii" is not in the article: left to the embedding, not asked of the quote
+    ("When did Japan carry out its surprise strike on the American fleet in Hawaii?", "1941"),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
@@ -77,6 +81,8 @@ NEAR_MISSES = [
     "Which Russian cities were shelled in 2022?",
     # "negotiations" is not a negotiator
     "Who is the Russian negotiator?",
+    # Trump characterized the call; Putin is only named before him
+    "What did Putin say publicly about his call with Trump?",
 ]
 
 OFF_TOPIC = [

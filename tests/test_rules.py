@@ -135,6 +135,9 @@ def test_said_by(question: str, person: str | None) -> None:
             True,
         ),
         ("Putin’s infamous July 2021 essay laid out his aims.", "Putin", True),
+        # the speaker is the nearest name before the verb, or the one the words come from
+        ("Trump and Putin held a call that Trump characterized as long.", "Putin", False),
+        ("Trump-Putin talks were preceded by comments from Pete Hegseth.", "Putin", False),
         # "states" is a noun far more often than a verb of saying
         ("It divided Europe between the two states of Molotov and Ribbentrop.", "Molotov", False),
     ],
@@ -252,3 +255,21 @@ def test_article_question(question: str, kind: str | None) -> None:
     from retrieval.rules import article_question
 
     assert article_question(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("What did Emmanuel Macron say?", ["Emmanuel Macron"]),
+        ("What did Donald Tusk say?", ["Donald Tusk"]),
+        # one unfamiliar word of three is a way of saying a known name
+        ("What opened the Second World War?", []),
+        # two names joined by a possessive are checked one by one; one word is let through
+        ("Why was Kyiv's NATO bid a blunder?", []),
+    ],
+)
+def test_unknown_names(question: str, unknown: list[str]) -> None:
+    from retrieval.rules import unknown_names
+
+    known = {"donald", "world", "war", "nato", "putin"}
+    assert unknown_names(question, known) == unknown
