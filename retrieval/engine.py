@@ -75,14 +75,19 @@ STRICT_NOTE = (
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|but|so|also|what about|how about|what else|why|why not|how so|then)\b", re.I
 )
-# A sentence opening with "This treaty ..." only makes sense with the one before it, which
-# usually holds the name the reader asked about; such quotes are widened to include it.
 # verbs that ask for the time or place of whatever the question names, not of an act
 _EVENT_VERBS = frozenset({"happen", "occur", "occurr", "held", "hold"})
 _TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.I)
+# A sentence opening with "This treaty ..." only makes sense with the one before it, which
+# usually holds the name the reader asked about; such quotes are widened to include it.
+# An "it" that points ahead ("It’s important to remember that…", "It was an error to…")
+# refers to nothing before.
 _ANAPHORA = re.compile(
-    r"^[\"“‘']?(this|that|these|those|it|he|she|they|such|both|the latter|the former)\b", re.I
+    r"^[\"“‘']?(?!it(?:['’]s|\s+is|\s+was)\s+(?:\S+\s+){0,4}?(?:to|that)\b)"
+    r"(this|that|these|those|it|he|she|they|such|both|the latter|the former)\b",
+    re.I,
 )
+_WHY = re.compile(r"^\s*(?:why|how\s+come|for\s+what\s+reasons?)\b", re.I)
 _PRONOUNS = frozenset(
     [
         "he",
@@ -862,6 +867,7 @@ class ExtractiveAnswerer:
             enumerate(chosen), key=lambda r: (first_seen[int(idx.sent_article[r[1][1].sid])], r[0])
         )
         spans: list[list[Any]] = []  # [article, start, end, score]
+        why = bool(_WHY.match(query.question))
         for _, (total, cand) in ordered:
             sid = cand.sid
             a_idx = int(idx.sent_article[sid])
@@ -875,12 +881,14 @@ class ExtractiveAnswerer:
                 start = int(idx.sent_start[sid - 1])
             nxt = sid + 1
             if (
-                len(text[start:end].split()) < 6
+                (len(text[start:end].split()) < 6 or (why and not spans))
                 and nxt < len(idx.sent_article)
                 and int(idx.sent_article[nxt]) == a_idx
                 and "\n\n" not in text[end : int(idx.sent_start[nxt])]
             ):
-                # "Churchill avoided infamy." says little alone; its point is in the next one
+                # "Churchill avoided infamy." says little alone; its point is in the next one.
+                # And commentary gives a claim, then its reason: the best match for "Why is
+                # Russia not negotiating from strength?" restates it, the next sentence says why.
                 end = int(idx.sent_end[nxt])
             # widened quotes can overlap one already taken: merge rather than cite twice
             same = next(

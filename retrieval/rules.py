@@ -53,6 +53,11 @@ _PLACE_NOUNS = (
     r"capitals?|places?|locations?|continents?|islands?|venues?)"
 )
 _PROPER = re.compile(r"\b[A-Z][a-z][\w’'-]*")
+_PLACE_NAME = re.compile(
+    r"\b(?:in|at|near|into|outside|across|between|throughout|within|to|and)\s+(?:the\s+)?"
+    r"((?-i:[A-Z][a-z][\w’'-]*)(?:\s+(?-i:[A-Z][a-z][\w’'-]*))*)",
+    re.I,
+)
 _HOW_MANY = re.compile(r"^\s*how (many|much)\s+(.*)", re.I)
 # "What does the author recommend?", "What should the U.S. do?": advice, which commentary gives
 # in prescriptive sentences
@@ -104,7 +109,7 @@ def question_needs(question: str) -> str | None:
     if re.match(r"(when|what (year|date|month|day|time)|which (year|date|month|day))\b", q):
         return "date"
     # "Which Russian cities were shelled?" asks for places by name
-    if re.match(rf"(what|which) (\w+ ){{0,2}}{_PLACE_NOUNS}\b(?!['’]| of\b)", q):
+    if re.match(rf"((in|at|to|from) )?(what|which) (\w+ ){{0,2}}{_PLACE_NOUNS}\b(?!['’]| of\b)", q):
         return "place name"
     # "where does the word come from" asks for an origin, which is an explanation, not a place
     if re.match(r"where\b", q) and not re.search(
@@ -144,6 +149,8 @@ def satisfies_type(question: str, sentence: str) -> bool:
     True
     >>> satisfies_type("Which cities did Russia shell?", "Russia shelled the capital.")
     False
+    >>> satisfies_type("In which city did Hegseth speak?", "He spoke to NATO, said Hegseth.")
+    False
     """
     needs = question_needs(question)
     if needs is None:
@@ -164,8 +171,9 @@ def satisfies_type(question: str, sentence: str) -> bool:
         # the matched words beyond the preposition must say something the question did not
         return any((set(words(m.group(0))) - STOPWORDS) - asked for m in _PLACE.finditer(sentence))
     if needs == "place name":
-        # a name the question does not give, past the sentence's first word
-        return any(not set(words(m.group(0))) <= asked for m in _PROPER.finditer(sentence, 1))
+        # a name the question does not give, where a place stands ("in Munich", "between
+        # Germany and…"), not any name ("comments from Defense Secretary Pete Hegseth")
+        return any(not set(words(m.group(1))) <= asked for m in _PLACE_NAME.finditer(sentence))
     if needs == "day":
         return new_fact(_DAY)
     if needs == "measure":

@@ -53,6 +53,8 @@ ANSWERABLE = [
     ("What words does the author use to describe the war Putin began?", "brutal, unnecessary"),
     # "Hawaii" is not in the article: left to the embedding, not asked of the quote
     ("When did Japan carry out its surprise strike on the American fleet in Hawaii?", "1941"),
+    # the best match restates the claim; the reason is the next sentence, quoted with it
+    ("Why is Moscow in a weak position to bargain?", "economically and militarily weaker"),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
@@ -83,6 +85,8 @@ NEAR_MISSES = [
     "Who is the Russian negotiator?",
     # Trump characterized the call; Putin is only named before him
     "What did Putin say publicly about his call with Trump?",
+    # a place is asked for by name; the sentence names Hegseth, not where he spoke
+    "In which city did Hegseth speak to NATO?",
 ]
 
 OFF_TOPIC = [
@@ -492,3 +496,12 @@ def test_advice_questions_quote_what_the_author_says_should_be_done(
     assert any("given the tools" in c.quote for c in told.citations)
     assert ADVICE_NOTE not in told.notes
     assert off_topic.abstained and unknown.abstained
+
+
+def test_an_it_that_points_ahead_does_not_pull_in_the_sentence_before(seed_index: str) -> None:
+    """ "It’s important to remember that…" refers to nothing before it: the quote starts
+    there, not with the unrelated sentence about JD Vance."""
+    answer = ask("Why is Russia not negotiating from strength?", index_dir=seed_index)
+    lead = answer.citations[0].quote
+    assert lead.startswith("It’s important to remember") and "Vance" not in lead
+    assert "economically and militarily weaker" in lead

@@ -75,6 +75,9 @@ def test_question_needs(question: str, needs: str | None) -> None:
         ("Which countries split Poland?", "It was divided between Germany and Russia.", True),
         ("Which countries split Poland?", "Poland was divided by two states.", False),
         ("Which cities did Russia shell?", "Russia shelled the capital.", False),
+        # a name where a place stands, not any name
+        ("In which city did Hegseth speak?", "He spoke, said Secretary Pete Hegseth.", False),
+        ("In which city did Hegseth speak?", "Hegseth spoke in Brussels.", True),
     ],
 )
 def test_satisfies_type(question: str, sentence: str, ok: bool) -> None:
