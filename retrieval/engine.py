@@ -20,6 +20,7 @@ from retrieval.rules import (
     author_key,
     author_keys,
     byline_question,
+    identity_question,
     prescriptive,
     question_needs,
     role_terms,
@@ -86,6 +87,23 @@ _ANAPHORA = re.compile(
     r"^[\"“‘']?(?!it(?:['’]s|\s+is|\s+was)\s+(?:\S+\s+){0,4}?(?:to|that)\b)"
     r"(this|that|these|those|it|he|she|they|such|both|the latter|the former)\b",
     re.I,
+)
+_TOKEN = re.compile(r"[^\W_]+")
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
 )
 _WHY = re.compile(r"^\s*(?:why|how\s+come|for\s+what\s+reasons?)\b", re.I)
 _PRONOUNS = frozenset(
@@ -190,8 +208,24 @@ class Engine:
         self.known_words: set[str] = set()
         for art in arts:
             self.known_words.update(words(f"{art['title']} {art['author']}"))
+        # How the text writes each word inside a sentence: "hegseth" typed into a chat box is
+        # the "Hegseth" the rules look for (``truecase``).
+        forms: dict[str, dict[str, int]] = {}
         for sid in range(len(index.sent_article)):
-            self.known_words.update(words(index.sentence_text(sid)))
+            text = index.sentence_text(sid)
+            self.known_words.update(words(text))
+            for m in _TOKEN.finditer(text, 1):
+                w = m.group(0)
+                counts = forms.setdefault(w.lower(), {})
+                counts[w] = counts.get(w, 0) + 1
+        self._cased = {
+            low: form
+            for low, counts in forms.items()
+            for form in [max(counts, key=counts.__getitem__)]
+            # never written in lower case ("march" is also a verb), and no month: a date
+            # is not a name the rules should ask of a quote
+            if form != low and low not in counts and low not in _MONTHS
+        }
         self.author_keys = author_keys([a["author"] for a in arts])
         self.support_weights = np.asarray(settings.support_weights, dtype=np.float64)
         self.answerers = {name: cls(self) for name, cls in ANSWERERS.items()}
@@ -342,6 +376,18 @@ class Engine:
             passages.append(p)
         return passages
 
+    def truecase(self, question: str) -> str:
+        """A question typed all in lower case, with the words the text only ever writes
+        capitalised restored, so name rules see names: "what did putin say" asks about Putin.
+        A question with any capital past its first letter is taken as typed.
+
+        >>> engine.truecase("what did putin tell the kgb?")  # doctest: +SKIP
+        'what did Putin tell the KGB?'
+        """
+        if any(ch.isupper() for ch in question[1:]):
+            return question
+        return _TOKEN.sub(lambda m: self._cased.get(m.group(0), m.group(0)), question)
+
     def answer_batch(
         self, queries: list[Query], mode: str = "hybrid", answerer: str = "extractive"
     ) -> list[Answer]:
@@ -437,7 +483,9 @@ class ExtractiveAnswerer:
                 int(idx.chunk_sent_lo[p.chunk_id]), int(idx.chunk_sent_hi[p.chunk_id])
             ):
                 sent_ids.setdefault(sid, rank)
-        if not sent_ids or unknown_names(query.question, self.engine.known_words):
+        # "what did putin say" is asked of Putin's words, as "What did Putin say" is
+        question = self.engine.truecase(query.question)
+        if not sent_ids or unknown_names(question, self.engine.known_words):
             return []
         # Sentence-level dense search over the whole index (or the chosen articles) adds the
         # best single sentences whose chunk missed the passage cut: a bi-encoder reranker.
@@ -461,7 +509,7 @@ class ExtractiveAnswerer:
         terms = set(query.terms)
         idf = self.engine.idf
         total_idf = sum(idf(t) for t in terms) or 1.0
-        needs = question_needs(query.question)
+        needs = question_needs(question)
         typed = needs is not None
         # "What should the U.S. do?" asks in generic words: no asked word to share, and a
         # prescriptive sentence is the answer at a lower cosine than a fact is
@@ -471,7 +519,7 @@ class ExtractiveAnswerer:
         # asked: a typed answer must share one of the question's lower-case (non-name) words.
         # Inflections only: "effective" is not the "effect" a ceasefire takes.
         # (the question's first word is capitalised anyway: not a name)
-        rest = query.question.split()[1:]
+        rest = question.split()[1:]
         # "When did the Munich Agreement happen?" asks only the date of what it names, and a
         # year in the question ("in 2022") is a condition like a name, not what is asked
         asked = {
@@ -482,22 +530,31 @@ class ExtractiveAnswerer:
             if t not in _EVENT_VERBS and not t[:1].isdigit()
         }
         # "Who is Russia's foreign minister?" needs a sentence about a foreign minister
-        role = role_terms(query.question)
+        role = role_terms(question)
         # ...and a typed answer is about the question's names: "Where did JD Vance give his
         # speech?" is not answered by where Roosevelt gave his
         # (a name the corpus never uses cannot be in the quote: "Hawaii" for "Pearl Harbor" is
         # left to the embedding, as ``unknown_names`` leaves single words)
+        # (only capitals the reader typed: on ClapNQ's lower-case questions, restored ones
+        # wrongly refuse more, as places are named otherwise: "America", "United States")
         known = self.engine.known_words
         named = set(
-            tokenize(" ".join(w for w in rest if w[:1].isupper() and set(words(w)) & known))
+            tokenize(
+                " ".join(
+                    w
+                    for w in query.question.split()[1:]
+                    if w[:1].isupper() and set(words(w)) & known
+                )
+            )
         )
+
         # "What did Hitler say to Churchill?" needs a sentence reporting Hitler's words
-        speaker = said_by(query.question)
+        speaker = said_by(question)
         speaker_terms = set(tokenize(speaker)) if speaker else set()
         out = []
         for sid, cos, a_idx in zip(ids, dense, arts_of):
             text = idx.sentence_text(int(sid))
-            if not satisfies_type(query.question, text):
+            if not satisfies_type(question, text):
                 continue
             toks = self.engine.sentence_terms(int(sid))
             if (
@@ -787,6 +844,40 @@ class ExtractiveAnswerer:
         answer.notes.append(ADVICE_NOTE)
         return answer
 
+    def identity(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
+        """The answer to "Who is X?" (or "X's job?") for a name the text uses: the first
+        sentence naming X in each retrieved article, where articles introduce people
+        ("Defense Secretary Pete Hegseth"). None for any other question, or a name the
+        retrieved articles never use, which the usual rules then answer or refuse.
+
+        A bi-encoder knows little of a name: "Who is Pete Hegseth?" is 0.14 from the only
+        sentence naming him.
+        """
+        name = identity_question(self.engine.truecase(query.question))
+        if name is None or not set(words(name)) <= self.engine.known_words:
+            return None
+        terms = set(tokenize(name))
+        idx = self.engine.index
+        articles = list(dict.fromkeys(int(idx.chunk_article[p.chunk_id]) for p in passages))
+        chosen: list[tuple[float, Candidate]] = []
+        for a_idx in articles[: self.engine.settings.max_sentences]:
+            first = next(
+                (
+                    int(sid)
+                    for sid in np.flatnonzero(idx.sent_article == a_idx)
+                    if terms <= self.engine.sentence_terms(int(sid))
+                ),
+                None,
+            )
+            if first is not None:
+                cos = float(idx.sent_vecs[first] @ qvec)
+                chosen.append((cos, Candidate(first, cos, 1.0, 1.0, 1.0, 0.0, 0.0)))
+        if not chosen:
+            return None
+        answer = self._compose(query, passages, chosen)
+        answer.evidence = {"cosine": round(chosen[0][0], 4), "overlap": 1.0}
+        return answer
+
     def _overview(self, a_idx: int, advice: bool = False) -> list[tuple[float, Candidate]]:
         """The article's opening sentence and the ones closest to its centroid (its most
         representative), in the article's order: an extractive overview. With ``advice``,
@@ -831,6 +922,9 @@ class ExtractiveAnswerer:
         advice = self.recommendations(query, passages)
         if advice is not None:
             return advice
+        identity = self.identity(query, qvec, passages)
+        if identity is not None:
+            return identity
         refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
         cands = self.candidates(query, qvec, passages)
         if not cands:

@@ -27,7 +27,8 @@ _DATE = re.compile(
     r"november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|"
     r"today|tomorrow|tonight|ago|century|decade|last (week|month|year)|next (week|month|year)|"
     r"season|episode|[ap]\.m|o'clock|noon|midnight|morning|evening|night|spring|summer|autumn|"
-    r"winter|age of|era|period|during|until|after|before|once|whenever|since)\b",
+    r"winter|age of|era|period|during|until|after|before|once|whenever|since|later|earlier|"
+    r"afterwards?|previously|recently|shortly)\b",
     re.I,
 )
 # "On what day…" needs a day or a month, not just a year.
@@ -58,7 +59,9 @@ _PLACE_NAME = re.compile(
     r"((?-i:[A-Z][a-z][\w’'-]*)(?:\s+(?-i:[A-Z][a-z][\w’'-]*))*)",
     re.I,
 )
-_HOW_MANY = re.compile(r"^\s*how (many|much)\s+(.*)", re.I)
+_HOW_MANY = re.compile(
+    r"^\s*(?:(?:in|within|for|by|at|after|over)\s+)?how (many|much)\s+(.*)", re.I
+)
 # "What does the author recommend?", "What should the U.S. do?": advice, which commentary gives
 # in prescriptive sentences
 _ADVICE_QUESTION = re.compile(
@@ -88,6 +91,8 @@ def question_needs(question: str) -> str | None:
 
     >>> [question_needs(q) for q in ("How many troops?", "When is it?", "Where?", "Who?")]
     ['count', 'date', 'place', None]
+    >>> [question_needs(q) for q in ("Within how many days?", "By how much?")]
+    ['count', 'count']
     >>> [question_needs(q) for q in ("Which Russian cities were hit?", "What city is it?")]
     ['place name', 'place name']
     >>> [question_needs(q) is None for q in ("Which states' leaders met?", "What state of mind?")]
@@ -98,7 +103,9 @@ def question_needs(question: str) -> str | None:
         return "advice"
     if re.match(r"(what|which) (percentage|percent|share|proportion)\b", q):
         return "percent"
-    if re.match(r"(how (many|much)|what (number|amount))\b", q):
+    # "Within how many days…" counts as surely as "How many days…" ("In what year…" is left
+    # untyped: "Over what time frame…" is answered by "now and in the future")
+    if re.match(r"((in|within|for|by|at|after|over) )?(how (many|much)|what (number|amount))\b", q):
         return "count"
     # "How large is Russia's army?" is not answered by "Russia is weaker": a size is a number
     if re.match(r"how (long|large|big|old|tall|far|high|deep|wide|heavy|fast)\b", q):
@@ -504,3 +511,33 @@ def speaks(sentence: str, speaker: str) -> bool:
             if before and name.fullmatch(before[-1]):
                 return True
     return False
+
+
+# "Who is Pete Hegseth?", "hegseth's job?", "What does Vance do?": who a named person is,
+# which the text says where it names them ("Defense Secretary Pete Hegseth")
+_NAME_WORDS = r"((?-i:[A-Z])[\w.’'-]*(?:\s+(?-i:[A-Z])[\w.’'-]*){0,3})"
+_IDENTITY = re.compile(
+    rf"^\s*(?:who\s+(?:is|was)|who['’]s|what\s+(?:is|was)\s+the\s+(?:job|role|title|"
+    rf"position|post)\s+of)\s+{_NAME_WORDS}\W*$|"
+    rf"^\s*(?:what\s+(?:is|was)\s+|what['’]s\s+)?{_NAME_WORDS}['’]s?\s+(?:job|role|title|"
+    rf"position|post)\W*$|"
+    rf"^\s*what\s+(?:does|did)\s+{_NAME_WORDS}\s+do(?:\s+for\s+a\s+living)?\W*$",
+    re.I,
+)
+
+
+def identity_question(question: str) -> str | None:
+    """The name a question asks to identify ("Who is X?", "X's job?"), if it asks that.
+
+    >>> [identity_question(q) for q in ("Who is Pete Hegseth?", "Hegseth's job?",
+    ...     "What does JD Vance do?", "What is the role of Vance?")]
+    ['Pete Hegseth', 'Hegseth', 'JD Vance', 'Vance']
+    >>> identity_question("Who is the Russian negotiator?") is None
+    True
+    >>> identity_question("Who tried to repair the damage?") is None
+    True
+    """
+    m = _IDENTITY.match(question)
+    if not m:
+        return None
+    return next(g for g in m.groups() if g)

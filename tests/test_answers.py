@@ -55,6 +55,13 @@ ANSWERABLE = [
     ("When did Japan carry out its surprise strike on the American fleet in Hawaii?", "1941"),
     # the best match restates the claim; the reason is the next sentence, quoted with it
     ("Why is Moscow in a weak position to bargain?", "economically and militarily weaker"),
+    # "later" places a remark in time as a date does
+    ("When did Zelensky comment?", "In a later comment"),
+    # who someone is: where the text names them, whatever the cosine (0.14 here)
+    ("Who is Pete Hegseth?", "Defense Secretary Pete Hegseth"),
+    ("hegseth's job?", "Defense Secretary Pete Hegseth"),
+    # typed in lower case, asked of Zelensky's words all the same
+    ("what did zelensky say about his talk with trump?", "lasting, reliable peace"),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
@@ -87,6 +94,10 @@ NEAR_MISSES = [
     "What did Putin say publicly about his call with Trump?",
     # a place is asked for by name; the sentence names Hegseth, not where he spoke
     "In which city did Hegseth speak to NATO?",
+    # lower case is no way around the rules: Trump characterized the call, not Putin
+    "what did putin say about trump?",
+    # "Within how many days" counts days; the 90-minute call is no answer
+    "Within how many days will the war end?",
 ]
 
 OFF_TOPIC = [
@@ -505,3 +516,9 @@ def test_an_it_that_points_ahead_does_not_pull_in_the_sentence_before(seed_index
     lead = answer.citations[0].quote
     assert lead.startswith("It’s important to remember") and "Vance" not in lead
     assert "economically and militarily weaker" in lead
+
+
+def test_a_lower_case_question_keeps_its_own_words_in_the_answer(seed_index: str) -> None:
+    """Restoring "Hegseth" for the rules does not rewrite what the reader asked."""
+    answer = ask("who is hegseth?", index_dir=seed_index)
+    assert answer.question == "who is hegseth?" and not answer.abstained

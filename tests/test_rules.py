@@ -276,3 +276,34 @@ def test_unknown_names(question: str, unknown: list[str]) -> None:
 
     known = {"donald", "world", "war", "nato", "putin"}
     assert unknown_names(question, known) == unknown
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Who is Pete Hegseth?", "Pete Hegseth"),
+        ("Hegseth's job?", "Hegseth"),
+        ("What does JD Vance do?", "JD Vance"),
+        ("What is the role of Vance?", "Vance"),
+        # a role to fill, or an act: not who a named person is
+        ("Who is the Russian negotiator?", None),
+        ("Who is Russia's foreign minister?", None),
+        ("Who tried to repair the damage?", None),
+    ],
+)
+def test_identity_question(question: str, name: str | None) -> None:
+    from retrieval.rules import identity_question
+
+    assert identity_question(question) == name
+
+
+def test_truecase_restores_only_words_the_text_always_capitalises(seed_index: str) -> None:
+    from retrieval.api import get_engine
+
+    engine = get_engine(seed_index)
+    assert engine.truecase("what did putin tell the kgb?") == "what did Putin tell the KGB?"
+    # "march" is a verb as well as a month; a sentence-case question is restored too, but
+    # one with a capital past its first letter is taken as typed
+    assert engine.truecase("will they march?") == "will they march?"
+    assert engine.truecase("What did putin say?") == "What did Putin say?"
+    assert engine.truecase("What did putin tell Trump?") == "What did putin tell Trump?"
