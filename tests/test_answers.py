@@ -522,3 +522,31 @@ def test_a_lower_case_question_keeps_its_own_words_in_the_answer(seed_index: str
     """Restoring "Hegseth" for the rules does not rewrite what the reader asked."""
     answer = ask("who is hegseth?", index_dir=seed_index)
     assert answer.question == "who is hegseth?" and not answer.abstained
+
+
+def test_who_someone_is_comes_from_each_article_that_names_them(tmp_path) -> None:
+    """Two authors introduce the same official differently: each article's first mention is
+    quoted, under its own author; a name no article uses is refused."""
+    from ingest import ingest
+
+    articles = {
+        "ann.md": (
+            '---\ntitle: "Talks in Geneva"\nauthor: "Ann Author"\n---\n'
+            "The talks opened on Monday. Chief negotiator Maria Kovac set out the terms. "
+            "Kovac later said the terms were final.\n"
+        ),
+        "ben.md": (
+            '---\ntitle: "A hard line"\nauthor: "Ben Writer"\n---\n'
+            "Sanctions should stay in place. Deputy foreign minister Maria Kovac has led "
+            "three rounds of talks. Grain exports fell sharply.\n"
+        ),
+    }
+    for name, text in articles.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ingest([tmp_path], tmp_path / "index")
+    answer = ask("who is kovac?", index_dir=tmp_path / "index")
+    assert not answer.abstained
+    quotes = {c.author: c.quote for c in answer.citations}
+    assert quotes["Ann Author"] == "Chief negotiator Maria Kovac set out the terms."
+    assert "Deputy foreign minister Maria Kovac" in quotes["Ben Writer"]
+    assert ask("Who is Anna Petrova?", index_dir=tmp_path / "index").abstained
