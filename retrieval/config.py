@@ -79,7 +79,7 @@ class AnswerSettings:
     relative_cutoff: float = 0.7
     # The default answerer answers on cosine alone (a paraphrase) only while no candidate's
     # context covers this share (IDF-weighted) of the question's terms; 1 turns it off.
-    # 0.5 refuses 29% of ClapNQ's unanswerable questions instead of 19%, for 1.3 points
+    # 0.5 refuses 30% of ClapNQ's unanswerable questions instead of 19%, for 1.3 points
     # more wrongly refused; `python -m evaluation.calibrate` prints the trade-off.
     max_paraphrase_coverage: float = 0.5
     # A "when / where / how many" answer must share a word of what is asked ("meet" in
