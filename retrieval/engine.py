@@ -21,8 +21,10 @@ from retrieval.rules import (
     author_keys,
     byline_question,
     identity_question,
+    normalize_quote,
     prescriptive,
     question_needs,
+    quoted_phrases,
     role_terms,
     said_by,
     satisfies_type,
@@ -844,6 +846,43 @@ class ExtractiveAnswerer:
         answer.notes.append(ADVICE_NOTE)
         return answer
 
+    def quoted(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
+        """The answer to a question quoting the text ("Who called the talks “lengthy and
+        highly productive”?", "What does the author mean by “Chamberlain’s peace”?"): the
+        sentences of the retrieved articles that hold the quoted words, whose citations say
+        who is speaking. None when nothing is quoted, or the words are not found (a reader
+        may misquote), for the usual rules to answer or refuse.
+        """
+        phrases = quoted_phrases(query.question)
+        if not phrases:
+            return None
+        idx = self.engine.index
+        articles = list(dict.fromkeys(int(idx.chunk_article[p.chunk_id]) for p in passages))
+        chosen: list[tuple[float, Candidate]] = []
+        for a_idx in articles:
+            for sid in np.flatnonzero(idx.sent_article == a_idx):
+                text = normalize_quote(idx.sentence_text(int(sid)))
+                if any(p in text for p in phrases):
+                    cos = float(idx.sent_vecs[sid] @ qvec)
+                    chosen.append((cos, Candidate(int(sid), cos, 1.0, 1.0, 1.0, 0.0, 0.0)))
+        if not chosen:
+            # words the text never uses at all were not said in it ("Did Zelensky call the
+            # talks “a betrayal”?"); a misquote of words it does use is left to the rules
+            unused = [p for p in phrases if not set(words(p)) - STOPWORDS & self.engine.known_words]
+            if not unused:
+                return None
+            refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
+            refusal.notes.append(
+                "the indexed commentary never uses the quoted words "
+                + ", ".join(f"“{p}”" for p in unused)
+            )
+            return refusal
+        # the closest in meaning first, as many as an answer quotes
+        chosen.sort(key=lambda sc: -sc[0])
+        answer = self._compose(query, passages, chosen[: self.engine.settings.max_sentences])
+        answer.evidence = {"cosine": round(chosen[0][0], 4), "overlap": 1.0}
+        return answer
+
     def identity(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
         """The answer to "Who is X?" (or "X's job?") for a name the text uses: the first
         sentence naming X in each retrieved article, where articles introduce people
@@ -922,6 +961,9 @@ class ExtractiveAnswerer:
         advice = self.recommendations(query, passages)
         if advice is not None:
             return advice
+        quoted = self.quoted(query, qvec, passages)
+        if quoted is not None:
+            return quoted
         identity = self.identity(query, qvec, passages)
         if identity is not None:
             return identity

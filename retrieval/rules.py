@@ -541,3 +541,39 @@ def identity_question(question: str) -> str | None:
     if not m:
         return None
     return next(g for g in m.groups() if g)
+
+
+# a phrase the reader quotes: “…”, "…", ‘…’ or '…' (an apostrophe inside a word is no quote)
+_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|(?<!\w)[‘']([^’']+?)[’'](?!\w)")
+
+
+def quoted_phrases(question: str) -> list[str]:
+    """The phrases a question quotes, normalised for lookup (``normalize_quote``).
+
+    >>> quoted_phrases("Who called the call “lengthy and highly productive”?")
+    ['lengthy and highly productive']
+    >>> quoted_phrases("whose saying is 'what is ours is ours'?")
+    ['what is ours is ours']
+    >>> quoted_phrases("What is Putin's aim?")
+    []
+    """
+    out = []
+    for m in _QUOTED.finditer(question):
+        phrase = normalize_quote(m.group(1) or m.group(2))
+        if len(phrase) >= 5:
+            out.append(phrase)
+    return out
+
+
+def normalize_quote(text: str) -> str:
+    """Text as compared for a quoted phrase: case, quote marks, spacing and the punctuation
+    at its ends do not matter.
+
+    >>> normalize_quote("  “Lasting,  reliable peace.” ")
+    'lasting, reliable peace'
+    """
+    text = text.translate(_QUOTE_MARKS).casefold()
+    return " ".join(text.split()).strip(" .,;:!?\"'")
+
+
+_QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})

@@ -550,3 +550,26 @@ def test_who_someone_is_comes_from_each_article_that_names_them(tmp_path) -> Non
     assert quotes["Ann Author"] == "Chief negotiator Maria Kovac set out the terms."
     assert "Deputy foreign minister Maria Kovac" in quotes["Ben Writer"]
     assert ask("Who is Anna Petrova?", index_dir=tmp_path / "index").abstained
+
+
+@pytest.mark.parametrize("answerer", ["extractive", "strict"])
+def test_a_quoted_phrase_is_found_and_its_speaker_named(seed_index: str, answerer: str) -> None:
+    """A reader quoting the text gets the sentence holding those words, with who said them,
+    from either answerer (it is the source's own wording)."""
+    answer = ask(
+        "Who called the conversation with the Kremlin leader “highly productive”?",
+        index_dir=seed_index,
+        answerer=answerer,
+    )
+    assert not answer.abstained
+    lead = answer.citations[0]
+    assert "highly productive" in lead.quote and lead.speaker == "Donald Trump"
+
+
+def test_quoted_words_the_text_never_uses_are_refused_with_a_note(seed_index: str) -> None:
+    answer = ask('Did Zelensky call the talks "a betrayal"?', index_dir=seed_index)
+    assert answer.abstained and not answer.citations
+    assert any("“a betrayal”" in n for n in answer.notes)
+    # a misquote of words the text does use goes through the usual rules
+    misquoted = ask('Who called the call a "highly productive talk"?', index_dir=seed_index)
+    assert not misquoted.abstained
