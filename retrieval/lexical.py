@@ -262,6 +262,21 @@ _DEMONYMS = {
 }
 
 
+# what else a text may call a country ("the U.S." is split into "u" and "s")
+_COUNTRY_ALIASES = {
+    "america": {"usa", "us", "united", "washington"},
+    "britain": {"uk", "england", "english", "london"},
+    "russia": {"moscow", "kremlin"},
+    "ukraine": {"kyiv", "kiev"},
+    "china": {"beijing"},
+}
+_COUNTRY_WORDS: dict[str, frozenset[str]] = {}
+for _adjective, _country in _DEMONYMS.items():
+    _COUNTRY_WORDS[_country] = _COUNTRY_WORDS.get(
+        _country, frozenset({_country, *_COUNTRY_ALIASES.get(_country, ())})
+    ) | {_adjective, _adjective + "s"}
+
+
 def country_of(word: str) -> str:
     """The country a lower-case demonym names (plural too), else the word itself.
 
@@ -273,6 +288,18 @@ def country_of(word: str) -> str:
     if word.endswith("s") and word[:-1] in _DEMONYMS:
         return _DEMONYMS[word[:-1]]
     return word
+
+
+def country_words(word: str) -> frozenset[str]:
+    """The words naming the country a lower-case word names (the country and its
+    adjectives); empty for any other word.
+
+    >>> sorted(country_words("chinese"))
+    ['beijing', 'china', 'chinese', 'chineses']
+    >>> country_words("kremlin")
+    frozenset()
+    """
+    return _COUNTRY_WORDS.get(country_of(word), frozenset())
 
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)

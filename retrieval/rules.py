@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from retrieval.lexical import STOPWORDS, light_terms, tokenize, words
+from retrieval.lexical import STOPWORDS, country_of, country_words, light_terms, tokenize, words
 
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)s?"
 # A count: digits that are not a year, or a number word. "two of his objectives" is a count.
@@ -232,6 +232,7 @@ def role_terms(question: str) -> set[str]:
 
 
 _NAME = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 
 
 def unknown_names(question: str, known_words: set[str]) -> list[str]:
@@ -251,6 +252,8 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     []
     >>> unknown_names("What did Donald Tusk say?", {"donald"})
     ['Donald Tusk']
+    >>> unknown_names("What role should China play?", {"russia"})
+    ['China']
     """
     # the question's first word is capitalised anyway ("What", "Did"): not part of a name
     body = question.strip()
@@ -267,6 +270,14 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
             # least half its words are ("Emmanuel Macron", "Donald Tusk")
             if len(name_words) > 1 and 2 * unknown >= len(name_words):
                 out.append(name)
+    # a single word is let through as a possible synonym ("Kremlin"), but no country is
+    # another's: a question about China is not answered by a text that never names it
+    # (the country itself: "British wartime leader" describes Churchill, whom the text names)
+    for m in _CAPITALISED.finditer(body):
+        word = m.group(0).lower()
+        forms = country_words(word) if country_of(word) == word else frozenset()
+        if forms and not forms & known_words and m.group(0) not in out:
+            out.append(m.group(0))
     return out
 
 

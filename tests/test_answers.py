@@ -62,6 +62,8 @@ ANSWERABLE = [
     ("hegseth's job?", "Defense Secretary Pete Hegseth"),
     # typed in lower case, asked of Zelensky's words all the same
     ("what did zelensky say about his talk with trump?", "lasting, reliable peace"),
+    # "British" describes Churchill, whom the text names, though it never names Britain
+    ("Which British leader avoided infamy?", "Churchill avoided infamy"),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
@@ -98,6 +100,9 @@ NEAR_MISSES = [
     "what did putin say about trump?",
     # "Within how many days" counts days; the 90-minute call is no answer
     "Within how many days will the war end?",
+    # the text never names China or France: no country stands in for another
+    "What should China do about the war?",
+    "How did France react to the call?",
 ]
 
 OFF_TOPIC = [
