@@ -59,6 +59,11 @@ _PLACE_NAME = re.compile(
     r"((?-i:[A-Z][a-z][\w’'-]*)(?:\s+(?-i:[A-Z][a-z][\w’'-]*))*)",
     re.I,
 )
+_TIMES = re.compile(
+    r"\b(?:once|twice|thrice|(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|many|"
+    r"multiple|numerous|dozens? of|hundreds? of)\s+times)\b",
+    re.I,
+)
 _HOW_MANY = re.compile(
     r"^\s*(?:(?:in|within|for|by|at|after|over)\s+)?how (many|much)\s+(.*)", re.I
 )
@@ -152,6 +157,10 @@ def satisfies_type(question: str, sentence: str) -> bool:
     False
     >>> satisfies_type("When did they talk?", "They talked on February 12.")
     True
+    >>> satisfies_type("How many times did they talk?", "They held a 90-minute call.")
+    False
+    >>> satisfies_type("How many times did they talk?", "They have spoken twice.")
+    True
     >>> satisfies_type("Which countries split Poland?", "It split Poland between Germany and…")
     True
     >>> satisfies_type("Which cities did Russia shell?", "Russia shelled the capital.")
@@ -186,6 +195,9 @@ def satisfies_type(question: str, sentence: str) -> bool:
     if needs == "measure":
         # a length of time may be given by its start ("since 1919")
         return new_fact(_COUNT) or new_fact(_DATE)
+    # "how many times have they spoken" counts occasions, not minutes
+    if re.match(r"\s*how many times\b", question, re.I):
+        return bool(_TIMES.search(sentence))
     if not new_fact(_COUNT):
         return False
     # "how many troops": the counted thing itself must be in the sentence
@@ -588,3 +600,48 @@ def normalize_quote(text: str) -> str:
 
 
 _QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+_MONTH_ABBREVIATIONS = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
+    "jul": "july", "aug": "august", "sep": "september", "sept": "september", "oct": "october",
+    "nov": "november", "dec": "december",
+}  # fmt: skip
+_EVENT_ON = re.compile(
+    r"^\s*what\s+(?:happened|occurred|took\s+place|was\s+(?:said|done|agreed|announced))\s+"
+    r"(?:on|in|during|around|at|by)\s+(.+?)\W*$",
+    re.I,
+)
+
+
+def event_date(question: str) -> str | None:
+    """The date a "What happened on <date>?" question asks about, normalised for lookup
+    ("feb 12th" is "february 12"); None for any other question, or a "date" that is none.
+
+    >>> event_date("what happened on feb 12th?")
+    'february 12'
+    >>> event_date("What happened in 2014?")
+    '2014'
+    >>> event_date("What happened in Crimea?") is None
+    True
+    """
+    m = _EVENT_ON.match(question)
+    if not m:
+        return None
+    phrase = normalize_date(m.group(1))
+    if not (_DAY.search(phrase) or re.fullmatch(rf"{_YEAR}", phrase)):
+        return None
+    return phrase
+
+
+def normalize_date(text: str) -> str:
+    """Text with dates written one way: lower case, months in full, no ordinal suffixes or
+    commas ("Feb. 12th, 2025" is "february 12 2025").
+
+    >>> normalize_date("On Feb. 12th, 2025 they met.")
+    'on february 12 2025 they met'
+    """
+    text = text.casefold().replace(".", " ").replace(",", " ")
+    text = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", text)
+    text = re.sub(r"\b[a-z]+\b", lambda w: _MONTH_ABBREVIATIONS.get(w.group(0), w.group(0)), text)
+    return " ".join(text.split())

@@ -64,6 +64,8 @@ ANSWERABLE = [
     ("what did zelensky say about his talk with trump?", "lasting, reliable peace"),
     # "British" describes Churchill, whom the text names, though it never names Britain
     ("Which British leader avoided infamy?", "Churchill avoided infamy"),
+    # what happened on a date: the sentence giving that date (cosine 0.09 here)
+    ("what happened on feb 12?", "90-minute conversation on February 12"),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
@@ -103,6 +105,10 @@ NEAR_MISSES = [
     # the text never names China or France: no country stands in for another
     "What should China do about the war?",
     "How did France react to the call?",
+    # a 90-minute call is not a number of calls
+    "How many times have Trump and Putin spoken?",
+    # no sentence gives that date
+    "What happened on March 3?",
 ]
 
 OFF_TOPIC = [
