@@ -32,6 +32,7 @@ from retrieval.rules import (
     satisfies_type,
     speaks,
     unknown_names,
+    without_attribution,
 )
 from retrieval.speakers import speaker_of
 from retrieval.store import LoadedIndex
@@ -529,7 +530,10 @@ class ExtractiveAnswerer:
         asked = {
             t
             for t in light_terms(
-                _TAKE_PLACE.sub(" ", " ".join(w for w in rest if not w[:1].isupper()))
+                _TAKE_PLACE.sub(
+                    " ",
+                    without_attribution(" ".join(w for w in rest if not w[:1].isupper())),
+                )
             )
             if t not in _EVENT_VERBS and not t[:1].isdigit()
         }

@@ -450,7 +450,8 @@ _SPEECH = re.compile(
     r"\b(said|says|say|saying|told|tells|characteri[sz]\w*|called|calls|described|describes|"
     r"hailed|hails|declared|declares|stated|statement|wrote|writes|written|warned|"
     r"warns|insisted|argued|argues|claimed|claims|announced|comments?|commented|remarks?|"
-    r"speech|spoke|spoken|promised|proposed|proposal|vowed|urged|tweeted|interview|letter|"
+    r"speech|spoke|spoken|promised|promises?|proposed|proposal|vowed|urged|tweeted|interview|"
+    r"letter|"
     r"essay)\b",
     re.I,
 )
@@ -645,3 +646,25 @@ def normalize_date(text: str) -> str:
     text = re.sub(r"\b(\d{1,2})(?:st|nd|rd|th)\b", r"\1", text)
     text = re.sub(r"\b[a-z]+\b", lambda w: _MONTH_ABBREVIATIONS.get(w.group(0), w.group(0)), text)
     return " ".join(text.split())
+
+
+# "…, according to the op-ed", "in the author's view": every answer is the text's view, so
+# these words are not what a question asks
+_ATTRIBUTION = re.compile(
+    r"\b(?:according\s+to|in|per)\s+(?:the|this)\s+(?:author|writer|article|piece|op-?ed|"
+    r"commentary|columnist|essay)(?:['’]s\s+(?:view|telling|opinion|words|account))?|"
+    r"\b(?:does|did|do)\s+(?:the|this)\s+(?:author|writer|columnist|article|piece|op-?ed)\s+"
+    r"(?:say|think|argue|believe|claim|write|suggest)\b",
+    re.I,
+)
+
+
+def without_attribution(question: str) -> str:
+    """The question without words that attribute it to the text.
+
+    >>> without_attribution("when did russia take crimea according to the op-ed")
+    'when did russia take crimea '
+    >>> without_attribution("What does the author say Putin weighs up?")
+    'What  Putin weighs up?'
+    """
+    return _ATTRIBUTION.sub("", question)

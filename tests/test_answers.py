@@ -66,6 +66,8 @@ ANSWERABLE = [
     ("Which British leader avoided infamy?", "Churchill avoided infamy"),
     # what happened on a date: the sentence giving that date (cosine 0.09 here)
     ("what happened on feb 12?", "90-minute conversation on February 12"),
+    # "his campaign promise" is Trump's word: a promise is reported speech
+    ("What did Trump promise during his campaign?", "campaign promise to end the war"),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.

@@ -312,3 +312,12 @@ def test_truecase_restores_only_words_the_text_always_capitalises(seed_index: st
     assert engine.truecase("will they march?") == "will they march?"
     assert engine.truecase("What did putin say?") == "What did Putin say?"
     assert engine.truecase("What did putin tell Trump?") == "What did putin tell Trump?"
+
+
+def test_attributions_to_the_text_are_not_what_is_asked() -> None:
+    from retrieval.rules import without_attribution
+
+    assert light_terms(without_attribution("when did they meet, according to the op-ed")) == {
+        "meet"
+    }
+    assert "author" not in without_attribution("What does the author say Putin fears?")
