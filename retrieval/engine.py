@@ -110,7 +110,6 @@ _MONTHS = frozenset(
         "december",
     ]
 )
-_WHY = re.compile(r"^\s*(?:why|how\s+come|for\s+what\s+reasons?)\b", re.I)
 _PRONOUNS = frozenset(
     [
         "he",
@@ -1037,7 +1036,6 @@ class ExtractiveAnswerer:
             enumerate(chosen), key=lambda r: (first_seen[int(idx.sent_article[r[1][1].sid])], r[0])
         )
         spans: list[list[Any]] = []  # [article, start, end, score]
-        why = bool(_WHY.match(query.question))
         for _, (total, cand) in ordered:
             sid = cand.sid
             a_idx = int(idx.sent_article[sid])
@@ -1051,14 +1049,15 @@ class ExtractiveAnswerer:
                 start = int(idx.sent_start[sid - 1])
             nxt = sid + 1
             if (
-                (len(text[start:end].split()) < 6 or (why and not spans))
+                (len(text[start:end].split()) < 6 or not spans)
                 and nxt < len(idx.sent_article)
                 and int(idx.sent_article[nxt]) == a_idx
                 and "\n\n" not in text[end : int(idx.sent_start[nxt])]
             ):
                 # "Churchill avoided infamy." says little alone; its point is in the next one.
-                # And commentary gives a claim, then its reason: the best match for "Why is
-                # Russia not negotiating from strength?" restates it, the next sentence says why.
+                # And commentary states a claim, then its reason or its upshot: the best match
+                # for "Why is Russia weak?" restates the claim, the next sentence says why, so
+                # the lead quote runs on to the end of the next sentence in its paragraph.
                 end = int(idx.sent_end[nxt])
             # widened quotes can overlap one already taken: merge rather than cite twice
             same = next(
