@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -861,15 +862,11 @@ class ExtractiveAnswerer:
         phrases = quoted_phrases(query.question)
         if not phrases:
             return None
-        idx = self.engine.index
-        articles = list(dict.fromkeys(int(idx.chunk_article[p.chunk_id]) for p in passages))
-        chosen: list[tuple[float, Candidate]] = []
-        for a_idx in articles:
-            for sid in np.flatnonzero(idx.sent_article == a_idx):
-                text = normalize_quote(idx.sentence_text(int(sid)))
-                if any(p in text for p in phrases):
-                    cos = float(idx.sent_vecs[sid] @ qvec)
-                    chosen.append((cos, Candidate(int(sid), cos, 1.0, 1.0, 1.0, 0.0, 0.0)))
+        chosen = self._sentences_where(
+            qvec,
+            passages,
+            lambda text: any(p in normalize_quote(text) for p in phrases),
+        )
         if not chosen:
             # words the text never uses at all were not said in it ("Did Zelensky call the
             # talks “a betrayal”?"); a misquote of words it does use is left to the rules
@@ -882,11 +879,7 @@ class ExtractiveAnswerer:
                 + ", ".join(f"“{p}”" for p in unused)
             )
             return refusal
-        # the closest in meaning first, as many as an answer quotes
-        chosen.sort(key=lambda sc: -sc[0])
-        answer = self._compose(query, passages, chosen[: self.engine.settings.max_sentences])
-        answer.evidence = {"cosine": round(chosen[0][0], 4), "overlap": 1.0}
-        return answer
+        return self._quote_closest(query, passages, chosen)
 
     def dated(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
         """The answer to "What happened on February 12?" (or "in 2014"): the sentences of the
@@ -897,19 +890,34 @@ class ExtractiveAnswerer:
         date = event_date(query.question)
         if date is None:
             return None
-        idx = self.engine.index
-        articles = list(dict.fromkeys(int(idx.chunk_article[p.chunk_id]) for p in passages))
         pattern = re.compile(rf"(?<![\w]){re.escape(date)}(?![\w])")
-        chosen: list[tuple[float, Candidate]] = []
+        chosen = self._sentences_where(
+            qvec, passages, lambda text: bool(pattern.search(normalize_date(text)))
+        )
+        return self._quote_closest(query, passages, chosen) if chosen else None
+
+    def _sentences_where(
+        self, qvec: np.ndarray, passages: list[Passage], test: Callable[[str], bool]
+    ) -> list[tuple[float, Candidate]]:
+        """Every sentence of the retrieved articles whose text passes ``test``, with its
+        cosine to the question: candidates found by what they say, not by their score."""
+        idx = self.engine.index
+        articles = dict.fromkeys(int(idx.chunk_article[p.chunk_id]) for p in passages)
+        out = []
         for a_idx in articles:
             for sid in np.flatnonzero(idx.sent_article == a_idx):
-                if pattern.search(normalize_date(idx.sentence_text(int(sid)))):
+                if test(idx.sentence_text(int(sid))):
                     cos = float(idx.sent_vecs[sid] @ qvec)
-                    chosen.append((cos, Candidate(int(sid), cos, 1.0, 1.0, 1.0, 0.0, 0.0)))
-        if not chosen:
-            return None
-        chosen.sort(key=lambda sc: -sc[0])
-        answer = self._compose(query, passages, chosen[: self.engine.settings.max_sentences])
+                    out.append((cos, Candidate(int(sid), cos, 1.0, 1.0, 1.0, 0.0, 0.0)))
+        return out
+
+    def _quote_closest(
+        self, query: Query, passages: list[Passage], chosen: list[tuple[float, Candidate]]
+    ) -> Answer:
+        """An answer quoting the closest in meaning of ``chosen`` first, as many as an
+        answer quotes."""
+        chosen = sorted(chosen, key=lambda sc: -sc[0])[: self.engine.settings.max_sentences]
+        answer = self._compose(query, passages, chosen)
         answer.evidence = {"cosine": round(chosen[0][0], 4), "overlap": 1.0}
         return answer
 
