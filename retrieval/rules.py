@@ -442,7 +442,9 @@ def byline_question(question: str, authors: dict[str, str]) -> tuple[bool, list[
 
 # "What did Chamberlain say…", "What kind of peace did Zelensky say…": asked of a person's words
 _SAID_BY = re.compile(
-    r"\b(?:did|does|do|has|have|had|will|would)\s+((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*)\s+"
+    r"\b(?:did|does|do|has|have|had|will|would)\s+((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*?)"
+    # "What did Putin's July 2021 essay say…" asks for Putin's words in his essay
+    r"(?:['’]s(?:\s+[\w’'-]+){1,4})?\s+"
     r"(?:say|tell|claim|argue|write|declare|state|announce|call|describe|characteri[sz]e|"
     r"propose|promise|warn)\b"
 )
@@ -466,6 +468,9 @@ def said_by(question: str) -> str | None:
     'Zelensky'
     >>> said_by("What did the author say?") is None
     True
+    >>> said_by("What did Putin's July 2021 essay say about NATO?")
+    'Putin'
+
     """
     m = _SAID_BY.search(question)
     return m.group(1) if m else None

@@ -68,6 +68,7 @@ ANSWERABLE = [
     ("what happened on feb 12?", "90-minute conversation on February 12"),
     # "his campaign promise" is Trump's word: a promise is reported speech
     ("What did Trump promise during his campaign?", "campaign promise to end the war"),
+    ("What did Zelensky's comment say about peace?", "lasting, reliable peace"),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
@@ -111,6 +112,8 @@ NEAR_MISSES = [
     "How many times have Trump and Putin spoken?",
     # no sentence gives that date
     "What happened on March 3?",
+    # Putin's words in his essay, about NATO: the sentence naming the essay does not say
+    "What did Putin's July 2021 essay say about NATO?",
 ]
 
 OFF_TOPIC = [
