@@ -17,7 +17,9 @@ from retrieval.embedders import Embedder
 from retrieval.errors import InvalidInputError
 from retrieval.lexical import STOPWORDS, BM25Index, light_terms, tokenize, words
 from retrieval.rules import (
+    MONTHS,
     article_question,
+    asked_terms,
     author_key,
     author_keys,
     byline_question,
@@ -33,7 +35,6 @@ from retrieval.rules import (
     satisfies_type,
     speaks,
     unknown_names,
-    without_attribution,
 )
 from retrieval.speakers import speaker_of
 from retrieval.store import LoadedIndex
@@ -82,9 +83,6 @@ STRICT_NOTE = (
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|but|so|also|what about|how about|what else|why|why not|how so|then)\b", re.I
 )
-# verbs that ask for the time or place of whatever the question names, not of an act
-_EVENT_VERBS = frozenset({"happen", "occur", "occurr", "held", "hold"})
-_TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.I)
 # A sentence opening with "This treaty ..." only makes sense with the one before it, which
 # usually holds the name the reader asked about; such quotes are widened to include it.
 # An "it" that points ahead ("It’s important to remember that…", "It was an error to…")
@@ -95,22 +93,6 @@ _ANAPHORA = re.compile(
     re.I,
 )
 _TOKEN = re.compile(r"[^\W_]+")
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-)
 _PRONOUNS = frozenset(
     [
         "he",
@@ -203,6 +185,13 @@ class Engine:
         self.title_terms = [set(tokenize(a["title"])) for a in arts]
         # the byline names who speaks in every sentence of the article
         self.byline_terms = [t | set(tokenize(a["author"])) for t, a in zip(self.title_terms, arts)]
+        # each article's sentence ids, found once here rather than by a pass over every
+        # sentence of the index for each question that looks sentences up by what they say
+        order = np.argsort(index.sent_article, kind="stable")
+        ends = np.cumsum(np.bincount(index.sent_article, minlength=len(arts)))
+        self.article_sentence_ids = [
+            order[start:end] for start, end in zip(np.concatenate(([0], ends[:-1])), ends)
+        ]
         self.article_sentences = np.maximum(
             np.bincount(index.sent_article, minlength=len(arts)), 1
         ).astype(np.float64)
@@ -229,7 +218,7 @@ class Engine:
             for form in [max(counts, key=counts.__getitem__)]
             # never written in lower case ("march" is also a verb), and no month: a date
             # is not a name the rules should ask of a quote
-            if form != low and low not in counts and low not in _MONTHS
+            if form != low and low not in counts and low not in MONTHS
         }
         self.author_keys = author_keys([a["author"] for a in arts])
         self.support_weights = np.asarray(settings.support_weights, dtype=np.float64)
@@ -524,19 +513,7 @@ class ExtractiveAnswerer:
         # asked: a typed answer must share one of the question's lower-case (non-name) words.
         # Inflections only: "effective" is not the "effect" a ceasefire takes.
         # (the question's first word is capitalised anyway: not a name)
-        rest = question.split()[1:]
-        # "When did the Munich Agreement happen?" asks only the date of what it names, and a
-        # year in the question ("in 2022") is a condition like a name, not what is asked
-        asked = {
-            t
-            for t in light_terms(
-                _TAKE_PLACE.sub(
-                    " ",
-                    without_attribution(" ".join(w for w in rest if not w[:1].isupper())),
-                )
-            )
-            if t not in _EVENT_VERBS and not t[:1].isdigit()
-        }
+        asked = asked_terms(question)
         # "Who is Russia's foreign minister?" needs a sentence about a foreign minister
         role = role_terms(question)
         # ...and a typed answer is about the question's names: "Where did JD Vance give his
@@ -902,14 +879,25 @@ class ExtractiveAnswerer:
         """Every sentence of the retrieved articles whose text passes ``test``, with its
         cosine to the question: candidates found by what they say, not by their score."""
         idx = self.engine.index
-        articles = dict.fromkeys(int(idx.chunk_article[p.chunk_id]) for p in passages)
-        out = []
-        for a_idx in articles:
-            for sid in np.flatnonzero(idx.sent_article == a_idx):
-                if test(idx.sentence_text(int(sid))):
-                    cos = float(idx.sent_vecs[sid] @ qvec)
-                    out.append((cos, Candidate(int(sid), cos, 1.0, 1.0, 1.0, 0.0, 0.0)))
-        return out
+        return [
+            _found(int(sid), qvec, idx)
+            for a_idx in self._retrieved_articles(passages)
+            for sid in self.engine.article_sentence_ids[a_idx]
+            if test(idx.sentence_text(int(sid)))
+        ]
+
+    def _retrieved_articles(self, passages: list[Passage]) -> list[int]:
+        """The articles of the retrieved passages, best first, each once."""
+        chunk_article = self.engine.index.chunk_article
+        return list(dict.fromkeys(int(chunk_article[p.chunk_id]) for p in passages))
+
+    def _quote(
+        self, query: Query, passages: list[Passage], chosen: list[tuple[float, Candidate]]
+    ) -> Answer:
+        """An answer quoting ``chosen`` (found by what they say, so fully covered)."""
+        answer = self._compose(query, passages, chosen)
+        answer.evidence = {"cosine": round(chosen[0][0], 4), "overlap": 1.0}
+        return answer
 
     def _quote_closest(
         self, query: Query, passages: list[Passage], chosen: list[tuple[float, Candidate]]
@@ -917,9 +905,7 @@ class ExtractiveAnswerer:
         """An answer quoting the closest in meaning of ``chosen`` first, as many as an
         answer quotes."""
         chosen = sorted(chosen, key=lambda sc: -sc[0])[: self.engine.settings.max_sentences]
-        answer = self._compose(query, passages, chosen)
-        answer.evidence = {"cosine": round(chosen[0][0], 4), "overlap": 1.0}
-        return answer
+        return self._quote(query, passages, chosen)
 
     def identity(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
         """The answer to "Who is X?" (or "X's job?") for a name the text uses: the first
@@ -934,33 +920,26 @@ class ExtractiveAnswerer:
         if name is None or not set(words(name)) <= self.engine.known_words:
             return None
         terms = set(tokenize(name))
-        idx = self.engine.index
-        articles = list(dict.fromkeys(int(idx.chunk_article[p.chunk_id]) for p in passages))
         chosen: list[tuple[float, Candidate]] = []
-        for a_idx in articles[: self.engine.settings.max_sentences]:
+        for a_idx in self._retrieved_articles(passages)[: self.engine.settings.max_sentences]:
             first = next(
                 (
                     int(sid)
-                    for sid in np.flatnonzero(idx.sent_article == a_idx)
+                    for sid in self.engine.article_sentence_ids[a_idx]
                     if terms <= self.engine.sentence_terms(int(sid))
                 ),
                 None,
             )
             if first is not None:
-                cos = float(idx.sent_vecs[first] @ qvec)
-                chosen.append((cos, Candidate(first, cos, 1.0, 1.0, 1.0, 0.0, 0.0)))
-        if not chosen:
-            return None
-        answer = self._compose(query, passages, chosen)
-        answer.evidence = {"cosine": round(chosen[0][0], 4), "overlap": 1.0}
-        return answer
+                chosen.append(_found(first, qvec, self.engine.index))
+        return self._quote(query, passages, chosen) if chosen else None
 
     def _overview(self, a_idx: int, advice: bool = False) -> list[tuple[float, Candidate]]:
         """The article's opening sentence and the ones closest to its centroid (its most
         representative), in the article's order: an extractive overview. With ``advice``,
         its most representative prescriptive sentences instead ("should", "never"…)."""
         idx = self.engine.index
-        sids = np.flatnonzero(idx.sent_article == a_idx)
+        sids = self.engine.article_sentence_ids[a_idx]
         if not len(sids):
             return []
         vecs = idx.sent_vecs[sids]
@@ -1112,6 +1091,12 @@ class ExtractiveAnswerer:
             passages=passages,
             notes=list(query.notes),
         )
+
+
+def _found(sid: int, qvec: np.ndarray, idx: LoadedIndex) -> tuple[float, Candidate]:
+    """A sentence found by what it says (a quoted phrase, a date, a name), with its cosine."""
+    cos = float(idx.sent_vecs[sid] @ qvec)
+    return cos, Candidate(sid, cos, 1.0, 1.0, 1.0, 0.0, 0.0)
 
 
 def _most_supported(scored: list[tuple[float, Candidate]]) -> tuple[float, Candidate]:

@@ -470,7 +470,6 @@ def said_by(question: str) -> str | None:
     True
     >>> said_by("What did Putin's July 2021 essay say about NATO?")
     'Putin'
-
     """
     m = _SAID_BY.search(question)
     return m.group(1) if m else None
@@ -608,11 +607,22 @@ def normalize_quote(text: str) -> str:
 _QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 
-_MONTH_ABBREVIATIONS = {
-    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
-    "jul": "july", "aug": "august", "sep": "september", "sept": "september", "oct": "october",
-    "nov": "november", "dec": "december",
-}  # fmt: skip
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+# "feb" is February ("may" abbreviates nothing); "sept" too
+_MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS if m != "may"} | {"sept": "september"}
 _EVENT_ON = re.compile(
     r"^\s*what\s+(?:happened|occurred|took\s+place|was\s+(?:said|done|agreed|announced))\s+"
     r"(?:on|in|during|around|at|by)\s+(.+?)\W*$",
@@ -673,3 +683,29 @@ def without_attribution(question: str) -> str:
     'What  Putin weighs up?'
     """
     return _ATTRIBUTION.sub("", question)
+
+
+# verbs that ask for the time or place of whatever the question names, not of an act
+_EVENT_VERBS = frozenset({"happen", "occur", "occurr", "held", "hold"})
+_TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.I)
+
+
+def asked_terms(question: str) -> set[str]:
+    """What a typed question asks about, as inflection-free terms: its lower-case words past
+    the first (names are the topic, not what is asked), without words that only ask for the
+    time of what it names ("happen", "take place"), years and other numbers (conditions, like
+    names), and attributions to the text ("according to the op-ed").
+
+    >>> sorted(asked_terms("Where will Trump and Putin meet?"))
+    ['meet']
+    >>> asked_terms("When did the Munich Agreement happen?")
+    set()
+    >>> sorted(asked_terms("when did Russia take Crimea in 2014 according to the op-ed"))
+    ['take']
+    """
+    rest = " ".join(w for w in question.split()[1:] if not w[:1].isupper())
+    return {
+        t
+        for t in light_terms(_TAKE_PLACE.sub(" ", without_attribution(rest)))
+        if t not in _EVENT_VERBS and not t[:1].isdigit()
+    }
