@@ -847,7 +847,9 @@ class ExtractiveAnswerer:
         if not chosen:
             # words the text never uses at all were not said in it ("Did Zelensky call the
             # talks “a betrayal”?"); a misquote of words it does use is left to the rules
-            unused = [p for p in phrases if not set(words(p)) - STOPWORDS & self.engine.known_words]
+            # (only content words count: "the" is in every text, and says nothing)
+            content = {p: set(words(p)) - STOPWORDS for p in phrases}
+            unused = [p for p in phrases if content[p] and not content[p] & self.engine.known_words]
             if not unused:
                 return None
             refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))

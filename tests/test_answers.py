@@ -591,3 +591,5 @@ def test_quoted_words_the_text_never_uses_are_refused_with_a_note(seed_index: st
     # a misquote of words the text does use goes through the usual rules
     misquoted = ask('Who called the call a "highly productive talk"?', index_dir=seed_index)
     assert not misquoted.abstained
+    # quoting only stop-words is no claim about the text's words
+    assert not any("never uses" in n for n in ask('"the the the"', index_dir=seed_index).notes)
