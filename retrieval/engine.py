@@ -360,7 +360,13 @@ class Engine:
             entry = fused.setdefault(int(cid), {"rrf": 0.0})
             entry["rrf"] += self.settings.bm25_weight / (rrf_k + rank + 1)
             entry["bm25"] = float(score)
-        best = sorted(fused.items(), key=lambda kv: -kv[1]["rrf"])[:k]
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1]["rrf"])
+        best = ranked[:k]
+        # Each retriever's best hit is kept: a name only one article uses ("Who is Pete
+        # Hegseth?") is BM25's first hit, yet rank fusion puts it under ten dense hits that
+        # merely sound alike once the corpus is large.
+        if lexical and k > 1 and all(cid != lexical[0][0] for cid, _ in best):
+            best[-1] = next(kv for kv in ranked if kv[0] == lexical[0][0])
         passages = []
         for cid, entry in best:
             p = self.passage(cid, round(entry["rrf"], 6))
@@ -923,7 +929,11 @@ class ExtractiveAnswerer:
             return None
         terms = set(tokenize(name))
         chosen: list[tuple[float, Candidate]] = []
-        for a_idx in self._retrieved_articles(passages)[: self.engine.settings.max_sentences]:
+        # every retrieved article is looked at, not just the first few: in a large corpus the
+        # one naming X may come last (its name is BM25's hit, not the embedding's)
+        for a_idx in self._retrieved_articles(passages):
+            if len(chosen) >= self.engine.settings.max_sentences:
+                break
             first = next(
                 (
                     int(sid)

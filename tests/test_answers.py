@@ -593,3 +593,34 @@ def test_quoted_words_the_text_never_uses_are_refused_with_a_note(seed_index: st
     assert not misquoted.abstained
     # quoting only stop-words is no claim about the text's words
     assert not any("never uses" in n for n in ask('"the the the"', index_dir=seed_index).notes)
+
+
+def test_a_name_one_article_uses_is_found_among_many_that_sound_alike(tmp_path) -> None:
+    """In a large corpus, "Who is Pete Hegseth?" sounds like every profile of an official,
+    and the embedding ranks dozens of those above the one article naming him; his name is
+    BM25's first hit, and that hit is kept among the passages, so the answer cites him."""
+    import shutil
+
+    from ingest import ingest
+
+    from .conftest import CORPUS
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    firsts = ["Anna", "Tom", "Lena", "Omar", "Mia", "Jon", "Eva", "Raj", "Ida", "Leo", "Zoe", "Max"]
+    lasts = ["Berg", "Reyes", "Novak", "Haddad", "Larsen", "Ortiz", "Kowal", "Mehta", "Strand"]
+    lasts += ["Duarte", "Petrov", "Holm"]
+    for i, (first, last) in enumerate((f, la) for f in firsts for la in lasts):
+        (tmp_path / "corpus" / f"profile-{i}.md").write_text(
+            f'---\ntitle: "Who is {first} {last}?"\nauthor: "Staff Writer"\n---\n'
+            f"Who is {first} {last}? {first} {last} is a defense official and former army "
+            f"officer. {last} has served as a senior adviser on security policy.\n",
+            encoding="utf-8",
+        )
+    index = tmp_path / "index"
+    ingest([tmp_path / "corpus"], index)
+    passages = search("Who is Pete Hegseth?", k=6, index_dir=index)
+    assert SEED_ID in [p.doc_id for p in passages]
+    answer = ask("Who is Pete Hegseth?", index_dir=index)
+    assert not answer.abstained
+    assert [c.doc_id for c in answer.citations] == [SEED_ID]
+    assert "Defense Secretary Pete Hegseth" in answer.citations[0].quote
