@@ -209,12 +209,14 @@ def seed_gold(
     answerer: str = "extractive",
     gold_file: Path = SEED_GOLD,
     round_: int | None = None,
+    home: set[str] | None = None,
 ) -> dict[str, Any]:
     """The project's own gold set on the seed article (indexed in ``index``): facts cited,
     near misses refused.
 
     ``round_`` picks one round of a held-out file (each round was written before the changes
-    that followed the previous one's measurement).
+    that followed the previous one's measurement). ``home`` (the seed articles' ids) counts
+    the answers whose first quote comes from any other article.
     """
     from retrieval import ask_batch
 
@@ -222,6 +224,13 @@ def seed_gold(
     answers = ask_batch([g["question"] for g in gold], index, answerer=answerer)
     failures = []
     ok_a = ok_u = n_a = n_u = 0
+    # among many articles, an answer to a question about the seed article that leads with
+    # another article's words cites the wrong source
+    elsewhere = sum(
+        1
+        for a in answers
+        if home is not None and not a.abstained and a.citations[0].doc_id not in home
+    )
     for g, a in zip(gold, answers):
         if g["answerable"]:
             n_a += 1
@@ -238,8 +247,22 @@ def seed_gold(
     return {
         "answerable cited with the fact": f"{ok_a}/{n_a}",
         "unanswerable refused": f"{ok_u}/{n_u}",
+        "answers leading with another article": elsewhere,
         "failures": failures,
     }
+
+
+def seed_gold_all(index: Path, answerer: str, home: set[str]) -> dict[str, Any]:
+    """``seed_gold`` over the gold set and every held-out round together."""
+    parts = [seed_gold(index, answerer, f, home=home) for f in (SEED_GOLD, SEED_HELDOUT)]
+    out: dict[str, Any] = {"failures": [f for p in parts for f in p["failures"]]}
+    for key in ("answerable cited with the fact", "unanswerable refused"):
+        pairs = [tuple(map(int, p[key].split("/"))) for p in parts]
+        out[key] = f"{sum(a for a, _ in pairs)}/{sum(b for _, b in pairs)}"
+    out["answers leading with another article"] = sum(
+        p["answers leading with another article"] for p in parts
+    )
+    return out
 
 
 def _table(title: str, results: dict[str, dict[str, float]]) -> str:
@@ -312,6 +335,28 @@ def run_eval(
                     results["clapnq_qa"],
                 )
             )
+        if "seed" in sets and "clapnq" in sets:
+            # The seed questions again, with the seed article one of 594: does the answer
+            # still come from it when hundreds of other articles sound alike?
+            from ingest import ingest
+            from retrieval import get_engine
+
+            home = {a["doc_id"] for a in get_engine(base / "seed-index").index.articles}
+            mixed = base / "seed-among-clapnq-index"
+            ingest([base / "clapnq.jsonl", corpus], mixed, prune=True)
+            for answerer in ("extractive", "strict"):
+                res = seed_gold_all(mixed, answerer, home)
+                results[f"seed_among_clapnq_{answerer}"] = res
+                out(
+                    f"seed gold + held-out questions over the seed article among the 593 ClapNQ "
+                    f"passages, {answerer} answerer"
+                )
+                for k in (
+                    "answerable cited with the fact",
+                    "unanswerable refused",
+                    "answers leading with another article",
+                ):
+                    out(f"  {k + ':':<38}{res[k]}")
         if "perspectrum" in sets:
             rset = load_perspectrum(data / "perspectrum", "test")
             index = build_index(rset, base)
