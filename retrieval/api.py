@@ -165,6 +165,8 @@ def ask_batch(
     allowed = engine.allowed_chunks(_names(doc_ids, "doc_ids"), _names(authors, "authors"))
     for query in queries:
         query.allowed = allowed
+        # "What does Dannenberg think…" reads Dannenberg, not whoever sounds closest
+        engine.named_author_filter(query)
     from tqdm import tqdm
 
     answers: list[Answer] = []

@@ -25,6 +25,7 @@ from retrieval.rules import (
     byline_question,
     event_date,
     identity_question,
+    named_authors,
     normalize_date,
     normalize_quote,
     prescriptive,
@@ -221,6 +222,13 @@ class Engine:
             if form != low and low not in counts and low not in MONTHS
         }
         self.author_keys = author_keys([a["author"] for a in arts])
+        # each author by full name and by surname, for questions that name whose writing
+        # they ask about ("What does Dannenberg think…")
+        self.author_names: dict[str, list[str]] = {}
+        for key, author in self.author_keys.items():
+            parts = key.split()
+            for k in {key, parts[-1]} if len(parts[-1]) > 2 else {key}:
+                self.author_names.setdefault(k, []).append(author)
         self.support_weights = np.asarray(settings.support_weights, dtype=np.float64)
         self.answerers = {name: cls(self) for name, cls in ANSWERERS.items()}
         # Tokenizing candidate sentences was most of an answer's time; the same sentences
@@ -259,6 +267,19 @@ class Engine:
             date=art["date"],
             publisher=art["publisher"],
         )
+
+    def named_author_filter(self, query: Query) -> None:
+        """Restrict ``query`` to the articles of the authors it names as the ones whose
+        writing it asks about, with a note saying so; nothing when that is every article."""
+        if query.allowed is not None or not self.author_names:
+            return
+        named = named_authors(query.question, self.author_names)
+        if not named:
+            return
+        allowed = self.allowed_chunks(authors=named)
+        if allowed is not None and len(allowed) < self.index.n_chunks:
+            query.allowed = allowed
+            query.notes.append(f"Only articles by {' and '.join(named)} were searched.")
 
     def allowed_chunks(
         self, doc_ids: list[str] | None = None, authors: list[str] | None = None

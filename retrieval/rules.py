@@ -406,6 +406,57 @@ def author_keys(authors: list[str]) -> dict[str, str]:
     return {author_key(a): a for a in authors if a.strip()}
 
 
+# "What does Dannenberg think…", "according to Rob Dannenberg", "Dannenberg's op-ed": the
+# reader asks for what that author wrote, so only that author's articles answer
+_AUTHOR_BEFORE = re.compile(
+    r"(?:\b(?:according\s+to|per|does|did|do|would|will|has|had|is|was|by|for|in)\s+|^)$", re.I
+)
+_AUTHOR_AFTER = re.compile(
+    rf"^(?:['’]s?\s+(?:{_PIECE}|view|views|argument|case|take|point|words|opinion|advice|"
+    r"recommendations?|warning|conclusion|position|thesis)\b|"
+    r"\s+(?:\w+ly\s+)?(?:thinks?|believes?|argues?|writes?|wrote|says?|said|claims?|"
+    r"recommends?|suggests?|proposes?|describes?|sees?|views?|calls?|concludes?|warns?|"
+    r"means?|contends?|predicts?|expects?|compares?|feels?|fears?|worr(?:y|ies)|sums?|"
+    r"makes?|blames?|praises?|criticizes?|criticises?|wants?|urges?|insists?)\b)",
+    re.I,
+)
+
+
+def named_authors(question: str, names: dict[str, list[str]]) -> list[str]:
+    """The indexed authors a question names as the one whose writing it asks about.
+
+    ``names`` maps an ``author_key`` of a full name, and of a surname, to the authors who
+    have it. Being named is not enough: "What does Dannenberg think…" or "according to
+    Dannenberg" asks for his writing, "What did Trump say…" of an index where Trump also
+    wrote an op-ed asks for any report of his words.
+
+    >>> names = {"rob dannenberg": ["Rob Dannenberg"], "dannenberg": ["Rob Dannenberg"]}
+    >>> named_authors("What does Dannenberg think of NATO?", names)
+    ['Rob Dannenberg']
+    >>> named_authors("according to rob dannenberg, why is haste ill-advised?", names)
+    ['Rob Dannenberg']
+    >>> named_authors("What did Dannenberg's op-ed say about Crimea?", names)
+    ['Rob Dannenberg']
+    >>> named_authors("Who criticised Dannenberg?", names)
+    []
+    """
+    tokens = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[\w.-]+", question)]
+    found: list[str] = []
+    for i in range(len(tokens)):
+        for n in (3, 2, 1):
+            span = tokens[i : i + n]
+            if len(span) < n:
+                continue
+            key = author_key(" ".join(t for t, _, _ in span))
+            if key not in names:
+                continue
+            start, end = span[0][1], span[-1][2]
+            if _AUTHOR_BEFORE.search(question[:start]) or _AUTHOR_AFTER.match(question[end:]):
+                found += [a for a in names[key] if a not in found]
+            break
+    return found
+
+
 def byline_question(question: str, authors: dict[str, str]) -> tuple[bool, list[str]]:
     """Whether the question asks about an article's author rather than what it says, and
     which authors (``author_keys`` of the index) it names as the person asked about.

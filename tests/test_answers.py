@@ -624,3 +624,27 @@ def test_a_name_one_article_uses_is_found_among_many_that_sound_alike(tmp_path) 
     assert not answer.abstained
     assert [c.doc_id for c in answer.citations] == [SEED_ID]
     assert "Defense Secretary Pete Hegseth" in answer.citations[0].quote
+
+
+def test_a_question_naming_an_author_reads_only_their_articles(tmp_path) -> None:
+    """ "What does Ben Writer think…" quotes Ben Writer, never a closer sentence by someone
+    else, and says so; when the named author does not address it, that is a refusal."""
+    from ingest import ingest
+
+    for name, text in TWO_VOICES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ingest([tmp_path], tmp_path / "index")
+    ben, ann, anyone = ask_batch(
+        [
+            "What does Writer think about drones watching the ceasefire line?",
+            "What does Ann Author think about sanctions?",
+            "What do the authors think about sanctions?",
+        ],
+        index_dir=tmp_path / "index",
+    )
+    assert not ben.abstained and {c.author for c in ben.citations} == {"Ben Writer"}
+    assert "Only articles by Ben Writer were searched." in ben.notes
+    # Ben's article is the one on sanctions; Ann's says nothing of them
+    assert ann.abstained and "Only articles by Ann Author were searched." in ann.notes
+    assert not anyone.abstained and anyone.citations[0].author == "Ben Writer"
+    assert not any("Only articles by" in n for n in anyone.notes)
