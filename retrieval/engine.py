@@ -225,6 +225,7 @@ class Engine:
         # each author by full name and by surname, for questions that name whose writing
         # they ask about ("What does Dannenberg think…")
         self.author_names: dict[str, list[str]] = {}
+        self._named_chunks: dict[tuple[str, ...], np.ndarray | None] = {}
         for key, author in self.author_keys.items():
             parts = key.split()
             for k in {key, parts[-1]} if len(parts[-1]) > 2 else {key}:
@@ -276,7 +277,12 @@ class Engine:
         named = named_authors(query.question, self.author_names)
         if not named:
             return
-        allowed = self.allowed_chunks(authors=named)
+        # one pass over the articles per author named, not per question (a batch may name
+        # the same author thousands of times)
+        key = tuple(named)
+        allowed = self._named_chunks.get(key)
+        if allowed is None:
+            allowed = self._named_chunks[key] = self.allowed_chunks(authors=named)
         if allowed is not None and len(allowed) < self.index.n_chunks:
             query.allowed = allowed
             query.notes.append(f"Only articles by {' and '.join(named)} were searched.")
