@@ -207,7 +207,7 @@ def clapnq_qa(rset: RetrievalSet, index: Path, limit: int | None) -> dict[str, d
 def seed_gold(
     index: Path,
     answerer: str = "extractive",
-    gold_file: Path = SEED_GOLD,
+    gold_file: Path | tuple[Path, ...] = SEED_GOLD,
     round_: int | None = None,
     home: set[str] | None = None,
 ) -> dict[str, Any]:
@@ -215,12 +215,13 @@ def seed_gold(
     near misses refused.
 
     ``round_`` picks one round of a held-out file (each round was written before the changes
-    that followed the previous one's measurement). ``home`` (the seed articles' ids) counts
+    that followed the previous one's measurement); several files are scored as one. ``home`` (the seed articles' ids) counts
     the answers whose first quote comes from any other article.
     """
     from retrieval import ask_batch
 
-    gold = [g for g in _jsonl(gold_file) if round_ is None or g.get("round") == round_]
+    files = gold_file if isinstance(gold_file, tuple) else (gold_file,)
+    gold = [g for f in files for g in _jsonl(f) if round_ is None or g.get("round") == round_]
     answers = ask_batch([g["question"] for g in gold], index, answerer=answerer)
     failures = []
     ok_a = ok_u = n_a = n_u = 0
@@ -254,15 +255,7 @@ def seed_gold(
 
 def seed_gold_all(index: Path, answerer: str, home: set[str]) -> dict[str, Any]:
     """``seed_gold`` over the gold set and every held-out round together."""
-    parts = [seed_gold(index, answerer, f, home=home) for f in (SEED_GOLD, SEED_HELDOUT)]
-    out: dict[str, Any] = {"failures": [f for p in parts for f in p["failures"]]}
-    for key in ("answerable cited with the fact", "unanswerable refused"):
-        pairs = [tuple(map(int, p[key].split("/"))) for p in parts]
-        out[key] = f"{sum(a for a, _ in pairs)}/{sum(b for _, b in pairs)}"
-    out["answers leading with another article"] = sum(
-        p["answers leading with another article"] for p in parts
-    )
-    return out
+    return seed_gold(index, answerer, (SEED_GOLD, SEED_HELDOUT), home=home)
 
 
 def _table(title: str, results: dict[str, dict[str, float]]) -> str:

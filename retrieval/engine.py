@@ -387,13 +387,12 @@ class Engine:
             entry = fused.setdefault(int(cid), {"rrf": 0.0})
             entry["rrf"] += self.settings.bm25_weight / (rrf_k + rank + 1)
             entry["bm25"] = float(score)
-        ranked = sorted(fused.items(), key=lambda kv: -kv[1]["rrf"])
-        best = ranked[:k]
+        best = sorted(fused.items(), key=lambda kv: -kv[1]["rrf"])[:k]
         # Each retriever's best hit is kept: a name only one article uses ("Who is Pete
         # Hegseth?") is BM25's first hit, yet rank fusion puts it under ten dense hits that
         # merely sound alike once the corpus is large.
-        if lexical and k > 1 and all(cid != lexical[0][0] for cid, _ in best):
-            best[-1] = next(kv for kv in ranked if kv[0] == lexical[0][0])
+        if lexical and k > 1 and lexical[0][0] not in {cid for cid, _ in best}:
+            best[-1] = (lexical[0][0], fused[lexical[0][0]])
         passages = []
         for cid, entry in best:
             p = self.passage(cid, round(entry["rrf"], 6))

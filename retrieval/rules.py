@@ -426,9 +426,9 @@ def named_authors(question: str, names: dict[str, list[str]]) -> list[str]:
     """The indexed authors a question names as the one whose writing it asks about.
 
     ``names`` maps an ``author_key`` of a full name, and of a surname, to the authors who
-    have it. Being named is not enough: "What does Dannenberg think…" or "according to
-    Dannenberg" asks for his writing, "What did Trump say…" of an index where Trump also
-    wrote an op-ed asks for any report of his words.
+    have it. Being named is not enough: "What does Dannenberg think…", "according to
+    Dannenberg" or "Dannenberg's op-ed" asks for his writing; "Who criticised Dannenberg?"
+    asks about him.
 
     >>> names = {"rob dannenberg": ["Rob Dannenberg"], "dannenberg": ["Rob Dannenberg"]}
     >>> named_authors("What does Dannenberg think of NATO?", names)
