@@ -439,8 +439,14 @@ def named_authors(question: str, names: dict[str, list[str]]) -> list[str]:
     ['Rob Dannenberg']
     >>> named_authors("Who criticised Dannenberg?", names)
     []
+    >>> named_authors("Why wait, according to Dannenberg.", names)
+    ['Rob Dannenberg']
     """
-    tokens = [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[\w.-]+", question)]
+    # initials keep their dots ("J.D."), a sentence's full stop is not part of the name
+    tokens = [
+        (m.group(0), m.start(), m.end())
+        for m in re.finditer(r"[\w-]+(?:\.[\w-]+)*\.?(?<!\w\w\.)", question)
+    ]
     found: list[str] = []
     for i in range(len(tokens)):
         for n in (3, 2, 1):
