@@ -20,6 +20,7 @@ from retrieval.rules import (
     MONTHS,
     article_question,
     asked_terms,
+    asks_authors_view,
     author_key,
     author_keys,
     byline_question,
@@ -226,6 +227,15 @@ class Engine:
         # they ask about ("What does Dannenberg think…")
         self.author_names: dict[str, list[str]] = {}
         self._named_chunks: dict[tuple[str, ...], np.ndarray | None] = {}
+        # "What does the author fear?" is asked of commentary, and a text without a byline
+        # (a reference page, a wire report) has no author's view to give: when the index
+        # mixes the two, such questions read only the articles with an author
+        has_author = np.array([bool(a["author"]) for a in arts], dtype=bool)
+        self._authored_chunks = (
+            np.flatnonzero(has_author[index.chunk_article]).astype(np.int64)
+            if has_author.any() and not has_author.all()
+            else None
+        )
         for key, author in self.author_keys.items():
             parts = key.split()
             for k in {key, parts[-1]} if len(parts[-1]) > 2 else {key}:
@@ -276,6 +286,12 @@ class Engine:
             return
         named = named_authors(query.question, self.author_names)
         if not named:
+            if self._authored_chunks is not None and asks_authors_view(query.question):
+                query.allowed = self._authored_chunks
+                query.notes.append(
+                    "Only articles with a named author were searched: the question asks "
+                    "for an author's view."
+                )
             return
         # one pass over the articles per author named, not per question (a batch may name
         # the same author thousands of times)

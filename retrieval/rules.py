@@ -463,6 +463,34 @@ def named_authors(question: str, names: dict[str, list[str]]) -> list[str]:
     return found
 
 
+_AUTHORS_VIEW = re.compile(
+    # "the author of Beloved" asks about a book's author, "the author of the piece" does not
+    rf"\b(?:the|this|that)\s+(?:author|writer|columnist|commentator|{_PIECE})(?:['’]s)?\b"
+    rf"(?!\s+of\b(?!\s+(?:the|this|that)\s+{_PIECE}\b))",
+    re.I,
+)
+
+
+def asks_authors_view(question: str) -> bool:
+    """Whether a question asks what the author of a piece of commentary says or thinks,
+    without naming the author ("What does the author fear?", "…, in the writer's view?").
+
+    >>> asks_authors_view("What caused the war, according to the author?")
+    True
+    >>> asks_authors_view("Does the past matter for these talks, in the author's view?")
+    True
+    >>> asks_authors_view("Which leaders does this op-ed hold up as examples?")
+    True
+    >>> asks_authors_view("Who is the author of the book of Ruth?")
+    False
+    >>> asks_authors_view("Who is the author of the piece?")
+    True
+    >>> asks_authors_view("How many people died in the war?")
+    False
+    """
+    return bool(_AUTHORS_VIEW.search(question))
+
+
 def byline_question(question: str, authors: dict[str, str]) -> tuple[bool, list[str]]:
     """Whether the question asks about an article's author rather than what it says, and
     which authors (``author_keys`` of the index) it names as the person asked about.

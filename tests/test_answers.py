@@ -648,3 +648,35 @@ def test_a_question_naming_an_author_reads_only_their_articles(tmp_path) -> None
     assert ann.abstained and "Only articles by Ann Author were searched." in ann.notes
     assert not anyone.abstained and anyone.citations[0].author == "Ben Writer"
     assert not any("Only articles by" in n for n in anyone.notes)
+
+
+def test_a_question_about_the_authors_view_skips_texts_without_an_author(tmp_path) -> None:
+    """Among op-eds and reference pages without a byline, "what does the writer think"
+    asks for an author's view: a reference page's closer sentence (which even mentions an
+    author) is not quoted as that view. A question that asks for no view reads everything."""
+    from ingest import ingest
+
+    (tmp_path / "op-ed.md").write_text(
+        '---\ntitle: "Relief Must Wait"\nauthor: "Ann Lee"\n---\n'
+        "The West should not ease its sanctions on Moscow until the guns have been silent "
+        "for a full year. Lifting them sooner rewards aggression.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "glossary.md").write_text(
+        "# Sanctions relief\n\nSanctions relief is the lifting of sanctions on a country. "
+        "The author of the standard handbook says sanctions relief should come as soon as a "
+        "ceasefire is signed.\n",
+        encoding="utf-8",
+    )
+    ingest([tmp_path], tmp_path / "index")
+    questions = [
+        "What does the writer think about sanctions relief?",
+        "In the author's view, what should happen to sanctions?",
+        "What is sanctions relief?",
+    ]
+    *views, plain = ask_batch(questions, index_dir=tmp_path / "index")
+    for view in views:
+        assert not view.abstained and {c.author for c in view.citations} == {"Ann Lee"}
+        assert any("Only articles with a named author were searched" in n for n in view.notes)
+    assert not plain.abstained and plain.citations[0].doc_id == "glossary"
+    assert not any("named author" in n for n in plain.notes)
