@@ -26,9 +26,12 @@ from retrieval.rules import (
     byline_question,
     event_date,
     identity_question,
+    list_markers,
+    mentions_ordinal,
     named_authors,
     normalize_date,
     normalize_quote,
+    numbered_item,
     prescriptive,
     question_needs,
     quoted_phrases,
@@ -988,6 +991,65 @@ class ExtractiveAnswerer:
                 chosen.append(_found(first, qvec, self.engine.index))
         return self._quote(query, passages, chosen) if chosen else None
 
+    def numbered(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
+        """The answer to "What's rule number two?": that item of the numbered list closest
+        in meaning to the question in the retrieved articles, then the sentence that
+        introduces the list. None for any other question, or when no retrieved list has
+        that item and is about the question; the usual rules then answer or refuse.
+
+        A bi-encoder cannot count: "rule #3 for negotiating with the russians" is closer to
+        the list's introduction than to its third item.
+        """
+        n = numbered_item(query.question)
+        if n is None:
+            return None
+        idx = self.engine.index
+        best: tuple[float, int, int] | None = None  # (score, item sid, intro sid)
+        for a_idx in self._retrieved_articles(passages):
+            sids = [int(s) for s in self.engine.article_sentence_ids[a_idx]]
+            marks = [list_markers(idx.sentence_text(s)) for s in sids]
+            i = 0
+            while i < len(sids):
+                if not marks[i] or marks[i][0] != 1:
+                    i += 1
+                    continue
+                # a list runs on while each sentence's items continue the count
+                items: dict[int, int] = {}
+                j = i
+                while j < len(sids) and marks[j] and marks[j][0] == len(items) + 1:
+                    for k in marks[j]:
+                        items.setdefault(k, sids[j])
+                    j += 1
+                # a list whose items are sentences of their own is introduced by the one
+                # before ("…the basic principles of negotiating with Russia… 1) Never let…")
+                first = idx.sentence_text(sids[i]).lstrip()
+                intro = sids[i - 1] if i > 0 and first[:1] in "(0123456789" else sids[i]
+                item = items.get(n if n > 0 else max(items))
+                if item is not None:
+                    score = float((idx.sent_vecs[intro : sids[j - 1] + 1] @ qvec).max())
+                    if best is None or score > best[0]:
+                        best = (score, item, intro)
+                i = j
+        if best is None or best[0] < self.engine.settings.min_sentence_score:
+            return None
+        # "What is the first principle…?" is answered by "The first of those principles is
+        # to understand your adversary" when that (or the sentence introducing it, as a
+        # list's introduction counts for the list) is closer than any list
+        prose = [
+            float((idx.sent_vecs[max(int(sids[0]), int(sid) - 1) : int(sid) + 1] @ qvec).max())
+            for a_idx in self._retrieved_articles(passages)
+            for sids in [self.engine.article_sentence_ids[a_idx]]
+            for sid in sids
+            if mentions_ordinal(idx.sentence_text(int(sid)), n)
+            and not list_markers(idx.sentence_text(int(sid)))
+        ]
+        if prose and max(prose) >= best[0]:
+            return None
+        chosen = [_found(best[1], qvec, idx)]
+        if best[2] != best[1]:
+            chosen.append(_found(best[2], qvec, idx))
+        return self._quote(query, passages, chosen)
+
     def _overview(self, a_idx: int, advice: bool = False) -> list[tuple[float, Candidate]]:
         """The article's opening sentence and the ones closest to its centroid (its most
         representative), in the article's order: an extractive overview. With ``advice``,
@@ -1029,6 +1091,9 @@ class ExtractiveAnswerer:
         about = self.about_article(query, passages)
         if about is not None:
             return about
+        item = self.numbered(query, qvec, passages)
+        if item is not None:
+            return item
         advice = self.recommendations(query, passages)
         if advice is not None:
             return advice

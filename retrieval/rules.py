@@ -794,3 +794,109 @@ def asked_terms(question: str) -> set[str]:
         for t in light_terms(_TAKE_PLACE.sub(" ", without_attribution(rest)))
         if t not in _EVENT_VERBS and not t[:1].isdigit()
     }
+
+
+_NUMBER_WORDS = {
+    w: i + 1
+    for i, w in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    )
+}
+_ORDINAL_WORDS = {
+    w: i + 1
+    for i, w in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+        ]
+    )
+}
+_LIST_NOUN = (
+    r"(?:rules?|principles?|points?|items?|lessons?|attributes?|tenets?|guidelines?|"
+    r"recommendations?|reasons?|conditions?|steps?)"
+)
+_NUMBER = rf"(?:\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})"
+_ORDINAL_ITEM = re.compile(
+    # "the second principle", "the 3rd key rule", "the last point"
+    rf"\b(?P<ord>{'|'.join(_ORDINAL_WORDS)}|\d{{1,2}}(?:st|nd|rd|th)|last|final)\s+"
+    rf"(?:[a-z-]+\s+){{0,2}}?{_LIST_NOUN}\b"
+    # "rule number two", "principle #3", "point 2", "number two on the list"
+    rf"|\b(?:{_LIST_NOUN}\s*(?:number|no\.?|#)?|(?:number|no\.|#))\s*(?P<num>{_NUMBER})\b"
+    rf"(?(num)(?!\s*(?:%|per|percent|years?|days?|months?|weeks?|times)))",
+    re.I,
+)
+
+
+def numbered_item(question: str) -> int | None:
+    """Which item of a numbered list a question asks for ("rule number two" → 2; "the
+    last principle" → -1), or None when it asks for none.
+
+    >>> numbered_item("What's rule number two on the author's list of principles?")
+    2
+    >>> numbered_item("whats rule #3 for negotiating with the russians")
+    3
+    >>> numbered_item("What is the second key principle of negotiating with Russia?")
+    2
+    >>> numbered_item("What's the last rule?")
+    -1
+    >>> numbered_item("Who first said the talks were productive?")
+    >>> numbered_item("What is the first step toward infamy?")
+    1
+    >>> numbered_item("How many points did the plan have?")
+    """
+    m = _ORDINAL_ITEM.search(question)
+    if m is None:
+        return None
+    if m.group("num"):
+        word = m.group("num").lower()
+        return _NUMBER_WORDS.get(word) or int(word)
+    word = m.group("ord").lower()
+    if word in ("last", "final"):
+        return -1
+    return _ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word))
+
+
+def list_markers(sentence: str) -> list[int]:
+    """The numbers of the numbered-list items a sentence holds: "1) … 2) …" and "(1) …"
+    anywhere, "1. …" at its start.
+
+    >>> list_markers("Three rules: 1) never concede, 2) never trust, 3) never rush.")
+    [1, 2, 3]
+    >>> list_markers("2. Never concede anything.")
+    [2]
+    >>> list_markers("In 1919, if not before. Costs (in 2024) rose.")
+    []
+    """
+    found = [int(n) for n in re.findall(r"(?:^|[\s:;,])\(?(\d{1,2})\)\s+(?=[^\W\d])", sentence)]
+    start = re.match(r"\s*(\d{1,2})\.\s+(?=[A-Za-z])", sentence)
+    if start and not found:
+        found.append(int(start.group(1)))
+    return found
+
+
+def mentions_ordinal(sentence: str, n: int) -> bool:
+    """Whether a sentence names item ``n`` in words ("The first of those principles is…";
+    -1 for "last" / "final") rather than by a list marker.
+
+    >>> mentions_ordinal("The first of those principals is to understand your adversary.", 1)
+    True
+    >>> mentions_ordinal("The 2nd rule is patience.", 2)
+    True
+    >>> mentions_ordinal("The first of those principals is to understand your adversary.", 2)
+    False
+    """
+    if n < 0:
+        pattern = r"\b(?:last|final)\b"
+    else:
+        word = next((w for w, i in _ORDINAL_WORDS.items() if i == n), None)
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10 if n not in (11, 12, 13) else 0, "th")
+        pattern = rf"\b(?:{word}|{n}{suffix})\b" if word else rf"\b{n}{suffix}\b"
+    return re.search(pattern, sentence, re.I) is not None

@@ -680,3 +680,22 @@ def test_a_question_about_the_authors_view_skips_texts_without_an_author(tmp_pat
         assert any("Only articles with a named author were searched" in n for n in view.notes)
     assert not plain.abstained and plain.citations[0].doc_id == "glossary"
     assert not any("named author" in n for n in plain.notes)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("whats rule #3 for negotiating with the russians", "3) Make apparent before"),
+        ("Which is the second principle for bargaining with Moscow?", "2) Never concede"),
+        ("What's the last rule for negotiating with Russia?", "3) Make apparent before"),
+        ("What is the 2nd attribute of Putin's KGB training?", "2) all compromise is tactical"),
+        # named in prose, not by a list marker: the prose answers
+        ("What is the first principle of dealing with an adversary?", "understand your adv"),
+    ],
+)
+def test_a_numbered_item_is_quoted_by_its_number(seed_index: str, question: str, fact: str) -> None:
+    """A bi-encoder cannot count: "rule #3" is closer to the list's introduction than to
+    its third item. The item asked for leads the answer, with the list's introduction."""
+    answer = ask(question, index_dir=seed_index)
+    assert not answer.abstained
+    assert fact in answer.citations[0].quote
