@@ -102,6 +102,8 @@ def question_needs(question: str) -> str | None:
     ['place name', 'place name']
     >>> [question_needs(q) is None for q in ("Which states' leaders met?", "What state of mind?")]
     [True, True]
+    >>> [question_needs(q) for q in ("On what exact day was it?", "What precise year?")]
+    ['day', 'date']
     """
     q = question.strip().lower()
     if _ADVICE_QUESTION.match(question):
@@ -116,9 +118,11 @@ def question_needs(question: str) -> str | None:
     if re.match(r"how (long|large|big|old|tall|far|high|deep|wide|heavy|fast)\b", q):
         return "measure"
     # "On what day and month…": a year alone does not say
-    if re.match(r"(on )?(what|which) (date|day|month)\b", q):
+    # ("what exact day" asks the same)
+    exact = r"(?:(?:exact|precise|specific|particular) )?"
+    if re.match(rf"(on )?(what|which) {exact}(date|day|month)\b", q):
         return "day"
-    if re.match(r"(when|what (year|date|month|day|time)|which (year|date|month|day))\b", q):
+    if re.match(rf"(when|(what|which) {exact}(year|date|month|day|time))\b", q):
         return "date"
     # "Which Russian cities were shelled?" asks for places by name
     if re.match(rf"((in|at|to|from) )?(what|which) (\w+ ){{0,2}}{_PLACE_NOUNS}\b(?!['’]| of\b)", q):
