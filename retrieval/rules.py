@@ -220,6 +220,17 @@ _ROLE = re.compile(
 )
 
 
+# "Which Russian general commanded…" asks for the holder of a title, as "Who is the
+# general…" does
+_WHICH_TITLE = re.compile(
+    r"^\s*(?:which|what)\s+(?:[\w.-]+\s+){0,2}?(generals?|ministers?|secretar(?:y|ies)|"
+    r"ambassadors?|envoys?|spokes(?:man|men|woman|person)|senators?|chancellors?|governors?|"
+    r"mayors?|admirals?|commanders?|negotiators?|diplomats?|officials?|presidents?)\s+"
+    r"(?!of\b)",
+    re.I,
+)
+
+
 def role_terms(question: str) -> set[str]:
     """The role a "who is the X" question asks to fill: its head noun, inflection-free.
 
@@ -238,9 +249,17 @@ def role_terms(question: str) -> set[str]:
     ['negotiator']
     >>> role_terms("Who tried to repair the damage?")
     set()
+    >>> sorted(role_terms("Which Russian general commanded the assault on Kyiv?"))
+    ['general']
+    >>> role_terms("Which wartime leader saw through Hitler?")
+    set()
     """
     m = _ROLE.match(question)
     phrase = m.group(1).split() if m else []
+    if not phrase:
+        t = _WHICH_TITLE.match(question)
+        if t:
+            return light_terms(t.group(1))
     # "the defense secretary mentioned in…": a trailing participle modifies the head noun
     while len(phrase) > 1 and phrase[-1].endswith("ed"):
         phrase.pop()
