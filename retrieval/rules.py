@@ -225,7 +225,7 @@ _ROLE = re.compile(
 _WHICH_TITLE = re.compile(
     r"^\s*(?:which|what)\s+(?:[\w.-]+\s+){0,2}?(generals?|ministers?|secretar(?:y|ies)|"
     r"ambassadors?|envoys?|spokes(?:man|men|woman|person)|senators?|chancellors?|governors?|"
-    r"mayors?|admirals?|commanders?|negotiators?|diplomats?|officials?|presidents?)\s+"
+    r"mayors?|admirals?|commanders?|negotiators?|diplomats?|presidents?)\s+"
     r"(?!of\b)",
     re.I,
 )

@@ -85,11 +85,11 @@ def test_strict_answerer_refuses_every_seed_near_miss(seed_index: str) -> None:
 
 
 def test_held_out_questions_do_not_regress(seed_index: str) -> None:
-    """Measured 280/362 cited and 111/182 refused (default), 115/362 and 164/182 (strict)
+    """Measured 280/362 cited and 112/182 refused (default), 115/362 and 164/182 (strict)
     over rounds 1-18: a floor on questions written before the changes they measure, so a
     change that only fits the gold set shows here."""
     cited, refused = _seed_score(seed_index, "extractive", SEED_HELDOUT)
-    assert cited >= 280 and refused >= 111, (cited, refused)
+    assert cited >= 280 and refused >= 112, (cited, refused)
     cited, refused = _seed_score(seed_index, "strict", SEED_HELDOUT)
     assert cited >= 115 and refused >= 164, (cited, refused)
 
