@@ -487,8 +487,10 @@ def named_authors(question: str, names: dict[str, list[str]]) -> list[str]:
 
 
 _AUTHORS_VIEW = re.compile(
-    # "the author of Beloved" asks about a book's author, "the author of the piece" does not
-    rf"\b(?:the|this|that)\s+(?:author|writer|columnist|commentator|{_PIECE})(?:['’]s)?\b"
+    # "the author of Beloved" asks about a book's author, "the author of the piece" does not;
+    # "the article" or "the text" may be a reference page: only words for commentary count
+    r"\b(?:the|this|that)\s+(?:author|writer|columnist|commentator|op-?ed|essay|column|"
+    r"commentary|opinion\s+piece|piece)(?:['’]s)?\b"
     rf"(?!\s+of\b(?!\s+(?:the|this|that)\s+{_PIECE}\b))",
     re.I,
 )
@@ -509,6 +511,8 @@ def asks_authors_view(question: str) -> bool:
     >>> asks_authors_view("Who is the author of the piece?")
     True
     >>> asks_authors_view("How many people died in the war?")
+    False
+    >>> asks_authors_view("What does the article on sanctions relief say?")
     False
     """
     return bool(_AUTHORS_VIEW.search(question))
