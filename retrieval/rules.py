@@ -878,17 +878,19 @@ def numbered_item(question: str) -> int | None:
     >>> numbered_item("What is the first step toward infamy?")
     1
     >>> numbered_item("How many points did the plan have?")
+    >>> numbered_item("What is rule 0?")
+    >>> numbered_item("What is the 0th rule?")
     """
     m = _ORDINAL_ITEM.search(question)
     if m is None:
         return None
     if m.group("num"):
         word = m.group("num").lower()
-        return _NUMBER_WORDS.get(word) or int(word)
+        return _NUMBER_WORDS.get(word) or int(word) or None  # "rule 0" is no item
     word = m.group("ord").lower()
     if word in ("last", "final"):
         return -1
-    return _ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word))
+    return _ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word)) or None
 
 
 def list_markers(sentence: str) -> list[int]:
