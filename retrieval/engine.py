@@ -326,7 +326,9 @@ class Engine:
 
     def named_author_filter(self, query: Query) -> None:
         """Restrict ``query`` to the articles of the authors it names as the ones whose
-        writing it asks about, with a note saying so; nothing when that is every article."""
+        writing it asks about, with a note saying so; nothing when that is every article.
+        A question asking for an unnamed author's view reads the articles that have an
+        author, when some texts have none."""
         if query.allowed is not None or not self.author_names:
             return
         named = named_authors(query.question, self.author_names)
@@ -1047,9 +1049,18 @@ class ExtractiveAnswerer:
             return None
         idx = self.engine.index
         best: tuple[float, int, int] | None = None  # (score, item sid, intro sid)
+        # "What is the first principle…?" is answered by "The first of those principles is
+        # to understand your adversary" when that (or the sentence introducing it, as a
+        # list's introduction counts for the list) is closer than any list
+        prose = -np.inf
         for a_idx in self._retrieved_articles(passages):
             sids = [int(s) for s in self.engine.article_sentence_ids[a_idx]]
             marks = [list_markers(idx.sentence_text(s)) for s in sids]
+            for k, sid in enumerate(sids):
+                if not marks[k] and mentions_ordinal(idx.sentence_text(sid), n):
+                    prose = max(
+                        prose, float((idx.sent_vecs[sids[max(k - 1, 0)] : sid + 1] @ qvec).max())
+                    )
             i = 0
             while i < len(sids):
                 if not marks[i] or marks[i][0] != 1:
@@ -1072,20 +1083,7 @@ class ExtractiveAnswerer:
                     if best is None or score > best[0]:
                         best = (score, item, intro)
                 i = j
-        if best is None or best[0] < self.engine.settings.min_sentence_score:
-            return None
-        # "What is the first principle…?" is answered by "The first of those principles is
-        # to understand your adversary" when that (or the sentence introducing it, as a
-        # list's introduction counts for the list) is closer than any list
-        prose = [
-            float((idx.sent_vecs[max(int(sids[0]), int(sid) - 1) : int(sid) + 1] @ qvec).max())
-            for a_idx in self._retrieved_articles(passages)
-            for sids in [self.engine.article_sentence_ids[a_idx]]
-            for sid in sids
-            if mentions_ordinal(idx.sentence_text(int(sid)), n)
-            and not list_markers(idx.sentence_text(int(sid)))
-        ]
-        if prose and max(prose) >= best[0]:
+        if best is None or best[0] < self.engine.settings.min_sentence_score or prose >= best[0]:
             return None
         chosen = [_found(best[1], qvec, idx)]
         if best[2] != best[1]:
