@@ -1048,7 +1048,10 @@ class ExtractiveAnswerer:
         if n is None:
             return None
         idx = self.engine.index
+        floor = self.engine.settings.min_sentence_score
         best: tuple[float, int, int] | None = None  # (score, item sid, intro sid)
+        # the lists about the question that stop short of item n: (score, items, intro sid)
+        short: tuple[float, int, int] | None = None
         # "What is the first principle…?" is answered by "The first of those principles is
         # to understand your adversary" when that (or the sentence introducing it, as a
         # list's introduction counts for the list) is closer than any list
@@ -1078,12 +1081,23 @@ class ExtractiveAnswerer:
                 first = idx.sentence_text(sids[i]).lstrip()
                 intro = sids[i - 1] if i > 0 and first[:1] in "(0123456789" else sids[i]
                 item = items.get(n if n > 0 else max(items))
-                if item is not None:
-                    score = float((idx.sent_vecs[intro : sids[j - 1] + 1] @ qvec).max())
-                    if best is None or score > best[0]:
-                        best = (score, item, intro)
+                score = float((idx.sent_vecs[intro : sids[j - 1] + 1] @ qvec).max())
+                if item is not None and (best is None or score > best[0]):
+                    best = (score, item, intro)
+                elif item is None and (short is None or score > short[0]):
+                    short = (score, max(items), intro)
                 i = j
-        if best is None or best[0] < self.engine.settings.min_sentence_score or prose >= best[0]:
+        if (best is None or best[0] < floor) and short is not None and floor <= short[0] > prose:
+            # "What's rule #99 of negotiating?" when the lists about negotiating stop at 3:
+            # quoting items 2 and 3 as the closest sentences would answer a question the text
+            # does not, so refuse and say how far the list goes
+            refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
+            refusal.notes.append(
+                f"the closest numbered list in the commentary has {short[1]} items, no item {n}"
+                f" (it follows “{_clip(idx.sentence_text(short[2]))}”)"
+            )
+            return refusal
+        if best is None or best[0] < floor or prose >= best[0]:
             return None
         chosen = [_found(best[1], qvec, idx)]
         if best[2] != best[1]:
@@ -1250,6 +1264,12 @@ class ExtractiveAnswerer:
             passages=passages,
             notes=list(query.notes),
         )
+
+
+def _clip(text: str, n_words: int = 12) -> str:
+    """The first ``n_words`` words of ``text``, to name a sentence in a note."""
+    parts = text.split()
+    return " ".join(parts[:n_words]) + ("…" if len(parts) > n_words else "")
 
 
 def _found(sid: int, qvec: np.ndarray, idx: LoadedIndex) -> tuple[float, Candidate]:

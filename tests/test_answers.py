@@ -701,6 +701,25 @@ def test_a_numbered_item_is_quoted_by_its_number(seed_index: str, question: str,
     assert fact in answer.citations[0].quote
 
 
+def test_an_item_past_the_end_of_the_list_is_refused(seed_index: str) -> None:
+    """Both of the article's lists stop at 3. "Rule #99" had fallen through to the usual
+    rules, which quoted items 2 and 3 as the closest sentences: an answer to a question the
+    text does not answer. The refusal says how far the closest list goes."""
+    ninety_nine, fourth, kgb = ask_batch(
+        [
+            "what's rule #99 of negotiating",
+            "What's the fourth principle of negotiating with Russia?",
+            "what is the 4th attribute from his KGB training",
+        ],
+        index_dir=seed_index,
+    )
+    for answer, n in ((ninety_nine, 99), (fourth, 4), (kgb, 4)):
+        assert answer.abstained and not answer.citations
+        assert any(f"has 3 items, no item {n}" in note for note in answer.notes), answer.notes
+    assert any("basic principles of" in note for note in fourth.notes)
+    assert any("someone on President Trump’s team should have" in note for note in kgb.notes)
+
+
 def test_a_typing_slip_is_read_as_the_word_the_text_uses(seed_index: str) -> None:
     """The rules match words exactly: "vice presdient" found no vice president and was
     refused. A word neither the text nor the dictionary knows, one slip from exactly one
