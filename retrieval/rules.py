@@ -88,6 +88,12 @@ _PRESCRIPTIVE = re.compile(
 # "how many/much" names the counted thing.
 
 
+_SCENE = re.compile(
+    r"(?:when|where|while|as|after|before|once)\s+[^,?]+,\s*(?=(?:do|does|did|is|are|was|were|"
+    r"can|could|would|will|should|has|have|had|what|which|who|whom|why|how|where|when)\b)"
+)
+
+
 # asked once per candidate sentence of the same question: remember the last few questions
 @lru_cache(maxsize=1024)
 def question_needs(question: str) -> str | None:
@@ -104,8 +110,16 @@ def question_needs(question: str) -> str | None:
     [True, True]
     >>> [question_needs(q) for q in ("On what exact day was it?", "What precise year?")]
     ['day', 'date']
+    >>> [question_needs(q) for q in ("When he calls Russia weak, does he mean it?",
+    ...                              "When Putin invaded, how many troops went in?")]
+    [None, 'count']
     """
     q = question.strip().lower()
+    # "When Dannenberg calls Russia weaker, does he mean…": a clause that sets the scene, not
+    # a question about time; the question is the one after the comma
+    scene = _SCENE.match(q)
+    if scene:
+        return question_needs(q[scene.end() :])
     if _ADVICE_QUESTION.match(question):
         return "advice"
     if re.match(r"(what|which) (percentage|percent|share|proportion)\b", q):

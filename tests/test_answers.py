@@ -701,6 +701,17 @@ def test_a_numbered_item_is_quoted_by_its_number(seed_index: str, question: str,
     assert fact in answer.citations[0].quote
 
 
+def test_a_when_clause_that_sets_the_scene_does_not_ask_for_a_date(seed_index: str) -> None:
+    """"When the author says Russia is weaker, does he…" asks a yes/no question; the "when"
+    clause only sets the scene. Read as a "when" question it needed a date and was refused."""
+    answer = ask(
+        "When the author says Russia is weaker, does he compare it with the U.S. alone?",
+        index_dir=seed_index,
+    )
+    assert not answer.abstained
+    assert "weaker than the U.S. and the West in aggregate" in answer.citations[0].quote
+
+
 def test_an_item_past_the_end_of_the_list_is_refused(seed_index: str) -> None:
     """Both of the article's lists stop at 3. "Rule #99" had fallen through to the usual
     rules, which quoted items 2 and 3 as the closest sentences: an answer to a question the
