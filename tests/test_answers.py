@@ -702,7 +702,7 @@ def test_a_numbered_item_is_quoted_by_its_number(seed_index: str, question: str,
 
 
 def test_a_when_clause_that_sets_the_scene_does_not_ask_for_a_date(seed_index: str) -> None:
-    """"When the author says Russia is weaker, does he…" asks a yes/no question; the "when"
+    """ "When the author says Russia is weaker, does he…" asks a yes/no question; the "when"
     clause only sets the scene. Read as a "when" question it needed a date and was refused."""
     answer = ask(
         "When the author says Russia is weaker, does he compare it with the U.S. alone?",
