@@ -2,7 +2,12 @@
 
 Commentary mixes the author's own views with the words of people it quotes. A span that
 holds a quotation and an attribution ("Trump characterized it as “lengthy and highly
-productive”") is the quoted person's words, reported by the author.
+productive”") is the quoted person's words, reported by the author. The attribution may
+come before or after the quotation, with a description between the name and the verb
+("Peskov, the Kremlin's spokesman, said…"), as "according to X" or "in X's words", or as a
+"he said" that points back to the person named last; an institution ("the Kremlin said")
+speaks too. A quotation with no attribution is the author's (scare quotes, a word under
+discussion).
 """
 
 from __future__ import annotations
@@ -16,15 +21,44 @@ _VERB = (
     r"describes|hailed|hails|declared|declares|stated|states|wrote|writes|warned|warns|insisted|"
     r"insists|argued|argues|claimed|claims|announced|announces|added|adds|noted|notes|asked|"
     r"asks|replied|replies|promised|promises|vowed|vows|urged|urges|remarked|explained|"
-    r"explains|stressed|stresses|dubbed|labell?ed|termed|insisted|tweeted|posted)"
+    r"explains|stressed|stresses|dubbed|labell?ed|termed|tweeted|posted|acknowledged|"
+    r"acknowledges|admitted|admits|conceded|concedes|observed|observes|recalled|recalls|"
+    r"suggested|suggests|concluded|concludes|responded|responds|quipped|joked|boasted|"
+    r"complained|complains|predicted|predicts|cautioned|cautions|emphasi[sz]ed|emphasi[sz]es|"
+    r"reiterated|reiterates|pledged|pledges|threatened|threatens|maintained|maintains|"
+    r"contended|contends|asserted|asserts|lamented|laments|proclaimed|proclaims|"
+    r"put it|puts it|likes to say|liked to say)"
 )
 _CAP = r"[A-Z][\w.’'-]*"
-# "<Name> (has|had) <verb>" and "“…,” <verb> <Name>" and "according to <Name>"
-_BEFORE = re.compile(
-    rf"((?:{_CAP}\s+){{0,5}}{_CAP})\s+(?:has\s+|had\s+|later\s+|also\s+)?{_VERB}\b"
+_RUN = rf"((?:{_CAP}\s+){{0,5}}{_CAP})"
+# "Putin has repeatedly claimed", "Zelensky later said": auxiliaries and adverbs between
+_BETWEEN = r"(?:\s+(?:has|had|have|was|also|later|once|again|then|[a-z]+ly))*"
+# "<Name> (has) <verb>", "“…,” <verb> <Name>", "according to <Name>", "<Name>, <who they
+# are>, <verb>" and "“…” — <Name>"
+_BEFORE = re.compile(rf"{_RUN}{_BETWEEN}\s+{_VERB}\b")
+_AFTER = re.compile(rf"[”\"]\s*,?\s*{_VERB}\s+{_RUN}")
+_ACCORDING = re.compile(rf"\b(?i:according) to\s+{_RUN}")
+_APPOSITIVE = re.compile(rf"{_RUN},\s+[^,;:“”\"]{{1,80}},{_BETWEEN}\s+{_VERB}\b")
+_DASH = re.compile(rf"[”\"]\s*[—–]\s*{_RUN}")
+# "in Zelensky’s words, “…”", "in the words of Winston Churchill, “…”"
+_IN_WORDS = re.compile(rf"\bin\s+{_RUN}[’']s?\s+(?:own\s+)?words\b")
+_WORDS_OF = re.compile(rf"\bin\s+the\s+words\s+of\s+{_RUN}")
+_PATTERNS = (_BEFORE, _AFTER, _ACCORDING, _APPOSITIVE, _DASH, _IN_WORDS, _WORDS_OF)
+# "“This is a betrayal,” she said": the person the article named last before the span
+_PRONOUN = re.compile(
+    rf"[”\"]\s*,?\s*(?:(?:he|she){_BETWEEN}\s+{_VERB}|{_VERB}\s+(?:he|she))\b"
+    rf"|\b(?:He|She){_BETWEEN}\s+{_VERB}\b"
 )
-_AFTER = re.compile(rf"[”\"]\s*,?\s*{_VERB}\s+((?:{_CAP}\s+){{0,5}}{_CAP})")
-_ACCORDING = re.compile(rf"\baccording to\s+((?:{_CAP}\s+){{0,5}}{_CAP})")
+# a speaker that is an institution, not a person ("The Kremlin said…")
+_INSTITUTIONS = {
+    "kremlin": "the Kremlin",
+    "white house": "the White House",
+    "pentagon": "the Pentagon",
+    "state department": "the State Department",
+    "nato": "NATO",
+    "un": "the UN",
+    "eu": "the EU",
+}
 _TITLES = frozenset(
     [
         "president",
@@ -112,9 +146,48 @@ def _is_title(token: str) -> bool:
     )
 
 
+# capitalised at the start of a sentence, not part of a name ("What Putin calls…")
+_LEADING = frozenset(
+    [
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "as",
+        "this",
+        "that",
+        "these",
+        "those",
+        "if",
+        "but",
+        "and",
+        "or",
+        "while",
+        "although",
+        "though",
+        "even",
+        "so",
+        "yet",
+        "because",
+        "since",
+        "after",
+        "before",
+        "then",
+        "now",
+        "here",
+        "there",
+    ]
+)
+
+
 def _strip_titles(run: str) -> str:
     tokens = run.split()
-    while tokens and _is_title(tokens[0]):
+    while tokens and (_is_title(tokens[0]) or tokens[0].lower() in _LEADING):
         tokens.pop(0)
     # "President Trump" -> "Trump": keep what follows the last title word
     for i in range(len(tokens) - 1, -1, -1):
@@ -143,6 +216,33 @@ def full_name(name: str, article_text: str) -> str:
     return forms.most_common(1)[0][0] if forms else name
 
 
+def _institution(run: str) -> str:
+    low = " ".join(run.lower().split())
+    return next((name for key, name in _INSTITUTIONS.items() if low.endswith(key)), "")
+
+
+def _attributions(text: str) -> list[tuple[int, str]]:
+    """(position, name) of every attribution in ``text`` that names someone."""
+    found = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            name = _strip_titles(m.group(1)) or _institution(m.group(1))
+            if name:
+                found.append((m.start(1), name))
+    return found
+
+
+def _last_named(before: str) -> str:
+    """Who "he" or "she" is at the end of ``before``: its last attributed speaker, else its
+    last full name ("Senator Jane Roe spoke…" -> "Jane Roe"); "" when it names no one."""
+    found = _attributions(before)
+    if found:
+        return max(found)[1]
+    names = [_strip_titles(m.group(1)) for m in re.finditer(_RUN, before)]
+    full = [n for n in names if len(n.split()) >= 2 and not _institution(n)]
+    return full[-1] if full else ""
+
+
 def speaker_of(span: str, article_text: str, author: str) -> str:
     """The person whose words ``span`` reports, or ``author`` when they are the author's own.
 
@@ -151,12 +251,21 @@ def speaker_of(span: str, article_text: str, author: str) -> str:
     'Donald Trump'
     >>> speaker_of("If Putin achieves a “peace agreement” he wins.", text, "Rob Dannenberg")
     'Rob Dannenberg'
+    >>> speaker_of("“It is over,” he said.", "Senator Jane Roe spoke. “It is over,” he said.", "Ann")
+    'Jane Roe'
     """
     if not _QUOTE.search(span):
         return author
-    for pattern in (_BEFORE, _AFTER, _ACCORDING):
-        for m in pattern.finditer(span):
-            name = _strip_titles(m.group(1))
-            if name:
-                return full_name(name, article_text)
+    found = _attributions(span)
+    if found:
+        # the first attribution in the span: "Peskov said X, and Trump called it “Y”" is rare
+        # beside "“X,” said Peskov, who had earlier called…"
+        name = min(found)[1]
+        return name if _institution(name) == name else full_name(name, article_text)
+    if _PRONOUN.search(span):
+        at = article_text.find(span)
+        before = article_text[max(0, at - 1500) : at] if at > 0 else ""
+        name = _last_named(before)
+        if name:
+            return name if _institution(name) == name else full_name(name, article_text)
     return author
