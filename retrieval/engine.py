@@ -1237,7 +1237,7 @@ class ExtractiveAnswerer:
         for a_idx, start, end, total in spans:
             art = idx.articles[a_idx]
             n = len(citations) + 1
-            speaker = speaker_of(art["text"][start:end], art["text"], art["author"])
+            speaker = speaker_of(art["text"][start:end], art["text"], art["author"], start)
             citations.append(
                 _citation(
                     art,

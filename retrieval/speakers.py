@@ -243,8 +243,43 @@ def _last_named(before: str) -> str:
     return full[-1] if full else ""
 
 
-def speaker_of(span: str, article_text: str, author: str) -> str:
+def _open_at(text: str, para: int, pos: int) -> int:
+    """Where the quotation open at ``pos`` opened (-1 when none is open), counting the
+    quotation marks of its paragraph, which starts at ``para``."""
+    opened = -1
+    for m in re.finditer(r"[“”\"]", text[para:pos]):
+        mark = m.group()
+        if mark == "“" or (mark == '"' and opened < 0):
+            opened = para + m.start()
+        else:
+            opened = -1
+    return opened
+
+
+def _with_quotation(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start``-``end`` widened to the whole quotation when it begins or ends inside one: a
+    long quotation runs over several sentences, and its attribution is in only one of them
+    ("“We will fight. We will win,” Zelensky said." cites “We will fight.” as Zelensky's)."""
+    para = text.rfind("\n\n", 0, start) + 1
+    opened = _open_at(text, para, start)
+    if opened >= 0:
+        # from the sentence the quotation opens in
+        start = max(para, text.rfind(". ", para, opened) + 1)
+    if _open_at(text, para, end) >= 0:
+        close = text.find("”", end)
+        stop = text.find("\n\n", end)
+        if close >= 0 and (stop < 0 or close < stop):
+            # to the end of the sentence the quotation closes in
+            dot = text.find(". ", close)
+            end = len(text) if dot < 0 else dot + 1
+            if stop >= 0:
+                end = min(end, stop)
+    return start, end
+
+
+def speaker_of(span: str, article_text: str, author: str, start: int | None = None) -> str:
     """The person whose words ``span`` reports, or ``author`` when they are the author's own.
+    ``start`` is where ``span`` starts in ``article_text`` (found when not given).
 
     >>> text = "U.S. President Donald Trump spoke. It was a call that President Trump characterized as “lengthy.”"
     >>> speaker_of(text.split(". ", 1)[1], text, "Rob Dannenberg")
@@ -253,7 +288,13 @@ def speaker_of(span: str, article_text: str, author: str) -> str:
     'Rob Dannenberg'
     >>> speaker_of("“It is over,” he said.", "Senator Jane Roe spoke. “It is over,” he said.", "Ann")
     'Jane Roe'
+    >>> speaker_of("“We will fight.", "“We will fight. We will win,” Zelensky said.", "Ann")
+    'Zelensky'
     """
+    at = article_text.find(span) if start is None else start
+    if at >= 0:
+        lo, hi = _with_quotation(article_text, at, at + len(span))
+        at, span = lo, article_text[lo:hi]
     if not _QUOTE.search(span):
         return author
     found = _attributions(span)
@@ -263,7 +304,6 @@ def speaker_of(span: str, article_text: str, author: str) -> str:
         name = min(found)[1]
         return name if _institution(name) == name else full_name(name, article_text)
     if _PRONOUN.search(span):
-        at = article_text.find(span)
         before = article_text[max(0, at - 1500) : at] if at > 0 else ""
         name = _last_named(before)
         if name:

@@ -84,3 +84,24 @@ def test_speaker_of_a_quotation(before: str, span: str, speaker: str) -> None:
 def test_the_speaker_gets_the_fullest_name_the_article_uses() -> None:
     text = "U.S. President Donald Trump spoke. Trump called the talks “highly productive.”"
     assert speaker_of("Trump called the talks “highly productive.”", text, AUTHOR) == "Donald Trump"
+
+
+def test_each_sentence_of_a_long_quotation_is_the_speakers() -> None:
+    """A quotation over several sentences is attributed in only one of them; a citation of
+    any of its sentences is the speaker's words, not the author's."""
+    text = (
+        "The talks ended on Friday.\n\n"
+        "“We will not give up our land. We have fought for every village. Nobody will trade "
+        "it away,” Zelensky said. The author thinks otherwise.\n\n"
+        "“Peace is close,” said Trump."
+    )
+    for sentence in (
+        "“We will not give up our land.",
+        "We have fought for every village.",
+        "Nobody will trade it away,” Zelensky said.",
+    ):
+        assert speaker_of(sentence, text, AUTHOR, text.index(sentence)) == "Zelensky"
+    # the sentence after the quotation closes, and the paragraph before it, are the author's
+    for sentence in ("The author thinks otherwise.", "The talks ended on Friday."):
+        assert speaker_of(sentence, text, AUTHOR, text.index(sentence)) == AUTHOR
+    assert speaker_of("“Peace is close,” said Trump.", text, AUTHOR) == "Trump"
