@@ -248,11 +248,9 @@ def _open_at(text: str, para: int, pos: int) -> int:
     quotation marks of its paragraph, which starts at ``para``."""
     opened = -1
     for m in re.finditer(r"[“”\"]", text[para:pos]):
-        mark = m.group()
-        if mark == "“" or (mark == '"' and opened < 0):
-            opened = para + m.start()
-        else:
-            opened = -1
+        # “ opens, ” closes; a straight " opens when none is open, else closes
+        opens = m.group() == "“" or (m.group() == '"' and opened < 0)
+        opened = para + m.start() if opens else -1
     return opened
 
 
