@@ -574,6 +574,11 @@ _SAID_BY = re.compile(
     r"(?:say|tell|claim|argue|write|declare|state|announce|call|describe|characteri[sz]e|"
     r"propose|promise|warn)\b"
 )
+# "What exact words did Trump use…", "Which phrase did Zelensky choose…" ask for words too
+_WORDS_USED = re.compile(
+    r"\b(?:words?|phrases?|terms?|language|expressions?)\b.*?\bdid\s+"
+    r"((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*?)\s+(?:use|choose|pick)\b"
+)
 _SPEECH = re.compile(
     r"\b(said|says|say|saying|told|tells|characteri[sz]\w*|called|calls|described|describes|"
     r"hailed|hails|declared|declares|stated|statement|wrote|writes|written|warned|"
@@ -596,8 +601,12 @@ def said_by(question: str) -> str | None:
     True
     >>> said_by("What did Putin's July 2021 essay say about NATO?")
     'Putin'
+    >>> said_by("What exact words did Trump use to back Hegseth?")
+    'Trump'
+    >>> said_by("What tools did Ukraine use?") is None
+    True
     """
-    m = _SAID_BY.search(question)
+    m = _SAID_BY.search(question) or _WORDS_USED.search(question)
     return m.group(1) if m else None
 
 

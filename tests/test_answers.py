@@ -69,6 +69,7 @@ ANSWERABLE = [
     # "his campaign promise" is Trump's word: a promise is reported speech
     ("What did Trump promise during his campaign?", "campaign promise to end the war"),
     ("What did Zelensky's comment say about peace?", "lasting, reliable peace"),
+    ("Which words did Trump use for the call?", "lengthy and highly productive"),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
@@ -114,6 +115,8 @@ NEAR_MISSES = [
     "What happened on March 3?",
     # Putin's words in his essay, about NATO: the sentence naming the essay does not say
     "What did Putin's July 2021 essay say about NATO?",
+    # asks for Putin's own words: the sentences quote Trump and Zelensky, not Putin
+    "What exact words did Putin use about the call?",
 ]
 
 OFF_TOPIC = [
