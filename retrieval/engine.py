@@ -600,6 +600,9 @@ class ExtractiveAnswerer:
         total_idf = sum(idf(t) for t in terms) or 1.0
         needs = question_needs(question)
         typed = needs is not None
+        # a year asked for must be about what is asked, but need not name the question's
+        # people in the sentence itself (see question_needs)
+        tied = typed and needs != "year"
         # "What should the U.S. do?" asks in generic words: no asked word to share, and a
         # prescriptive sentence is the answer at a lower cosine than a fact is
         advice = needs == "advice"
@@ -673,7 +676,7 @@ class ExtractiveAnswerer:
                 own |= self.engine.sentence_terms(int(sid) - 1)
                 spoken = f"{idx.sentence_text(int(sid) - 1)} {text}"
             # ("What did Zelensky say about Hegseth?" needs both in the quote, too)
-            if (typed or speaker) and not named <= own:
+            if (tied or speaker) and not named <= own:
                 continue
             if speaker and not (speaker_terms <= own and speaks(spoken, speaker)):
                 continue

@@ -97,7 +97,7 @@ _SCENE = re.compile(
 # asked once per candidate sentence of the same question: remember the last few questions
 @lru_cache(maxsize=1024)
 def question_needs(question: str) -> str | None:
-    """The kind of fact a question asks for: count, percent, date, day, place,
+    """The kind of fact a question asks for: count, percent, date, day, year, place,
     place name, measure, advice or None.
 
     >>> [question_needs(q) for q in ("How many troops?", "When is it?", "Where?", "Who?")]
@@ -138,6 +138,11 @@ def question_needs(question: str) -> str | None:
         return "day"
     if re.match(rf"(when|(what|which) {exact}(year|date|month|day|time))\b", q):
         return "date"
+    # "In what year did Putin leave the KGB?" needs a year; unlike "when", not one the
+    # sentence must tie to the question's own names ("In what year did Russia invade?" is
+    # answered by "In 2022, … Putin … launched")
+    if re.match(rf"(in|during|by) (what|which) {exact}year\b", q):
+        return "year"
     # "Which Russian cities were shelled?" asks for places by name
     if re.match(rf"((in|at|to|from) )?(what|which) (\w+ ){{0,2}}{_PLACE_NOUNS}\b(?!['’]| of\b)", q):
         return "place name"
@@ -201,6 +206,8 @@ def satisfies_type(question: str, sentence: str) -> bool:
         return prescriptive(sentence)
     if needs == "date":
         return new_fact(_DATE)
+    if needs == "year":
+        return new_fact(re.compile(rf"\b{_YEAR}\b"))
     if needs == "place":
         # the matched words beyond the preposition must say something the question did not
         return any((set(words(m.group(0))) - STOPWORDS) - asked for m in _PLACE.finditer(sentence))
@@ -825,6 +832,13 @@ _EVENT_VERBS = frozenset({"happen", "occur", "occurr", "held", "hold"})
 _TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.I)
 
 
+_TYPE_WORDS = re.compile(
+    r"^\s*(?:(?:in|on|during|by|at)\s+)?(?:what|which)\s+"
+    r"(?:(?:exact|precise|specific|particular)\s+)?(?:year|date|day|month|time)s?\b",
+    re.I,
+)
+
+
 def asked_terms(question: str) -> set[str]:
     """What a typed question asks about, as inflection-free terms: its lower-case words past
     the first (names are the topic, not what is asked), without words that only ask for the
@@ -837,8 +851,14 @@ def asked_terms(question: str) -> set[str]:
     set()
     >>> sorted(asked_terms("when did Russia take Crimea in 2014 according to the op-ed"))
     ['take']
+    >>> sorted(asked_terms("In what exact year did Putin leave the KGB?"))
+    ['leave']
     """
-    rest = " ".join(w for w in question.split()[1:] if not w[:1].isupper())
+    # "In what year…", "What exact date…": the words naming the type are not what is asked
+    typeless = _TYPE_WORDS.sub("", question, count=1)
+    if typeless == question:
+        typeless = " ".join(question.split()[1:])
+    rest = " ".join(w for w in typeless.split() if not w[:1].isupper())
     return {
         t
         for t in light_terms(_TAKE_PLACE.sub(" ", without_attribution(rest)))

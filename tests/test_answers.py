@@ -70,6 +70,8 @@ ANSWERABLE = [
     ("What did Trump promise during his campaign?", "campaign promise to end the war"),
     ("What did Zelensky's comment say about peace?", "lasting, reliable peace"),
     ("Which words did Trump use for the call?", "lengthy and highly productive"),
+    # the year of what is asked ("annex"), whoever the sentence names as its actor
+    ("In what year did Russia annex Crimea?", "Obama in 2014"),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
@@ -117,6 +119,8 @@ NEAR_MISSES = [
     "What did Putin's July 2021 essay say about NATO?",
     # asks for Putin's own words: the sentences quote Trump and Zelensky, not Putin
     "What exact words did Putin use about the call?",
+    # "In what year…" needs a year: the KGB sentence gives none
+    "In which year did Putin join the KGB?",
 ]
 
 OFF_TOPIC = [
