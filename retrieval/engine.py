@@ -47,6 +47,7 @@ from retrieval.rules import (
     said_by,
     satisfies_type,
     speaks,
+    split_names,
     unknown_names,
 )
 from retrieval.speakers import speaker_of
@@ -1016,26 +1017,34 @@ class ExtractiveAnswerer:
         A bi-encoder knows little of a name: "Who is Pete Hegseth?" is 0.14 from the only
         sentence naming him.
         """
-        name = identity_question(self.engine.truecase(query.question))
-        if name is None or not set(words(name)) <= self.engine.known_words:
+        asked = identity_question(self.engine.truecase(query.question))
+        if asked is None:
             return None
-        terms = set(tokenize(name))
+        names = split_names(asked)
+        # every name must be one the text uses: "Who are Hegseth and Lavrov?" is not half
+        # answered by Hegseth's sentence (the usual rules then answer or refuse)
+        if not all(set(words(name)) <= self.engine.known_words for name in names):
+            return None
         chosen: list[tuple[float, Candidate]] = []
-        # every retrieved article is looked at, not just the first few: in a large corpus the
-        # one naming X may come last (its name is BM25's hit, not the embedding's)
-        for a_idx in self._retrieved_articles(passages):
-            if len(chosen) >= self.engine.settings.max_sentences:
-                break
-            first = next(
-                (
-                    int(sid)
-                    for sid in self.engine.article_sentence_ids[a_idx]
-                    if terms <= self.engine.sentence_terms(int(sid))
-                ),
-                None,
-            )
-            if first is not None:
-                chosen.append(_found(first, qvec, self.engine.index))
+        for name in names:
+            terms = set(tokenize(name))
+            # every retrieved article is looked at, not just the first few: in a large corpus
+            # the one naming X may come last (its name is BM25's hit, not the embedding's)
+            for a_idx in self._retrieved_articles(passages):
+                if len(chosen) >= self.engine.settings.max_sentences:
+                    break
+                first = next(
+                    (
+                        int(sid)
+                        for sid in self.engine.article_sentence_ids[a_idx]
+                        if terms <= self.engine.sentence_terms(int(sid))
+                    ),
+                    None,
+                )
+                if first is not None and all(first != c.sid for _, c in chosen):
+                    chosen.append(_found(first, qvec, self.engine.index))
+                    if len(names) > 1:
+                        break  # one introduction per name when several are asked
         return self._quote(query, passages, chosen) if chosen else None
 
     def numbered(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:

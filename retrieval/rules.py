@@ -686,18 +686,25 @@ def speaks(sentence: str, speaker: str) -> bool:
 # "Who is Pete Hegseth?", "hegseth's job?", "What does Vance do?": who a named person is,
 # which the text says where it names them ("Defense Secretary Pete Hegseth")
 _NAME_WORDS = r"((?-i:[A-Z])[\w.’'-]*(?:\s+(?-i:[A-Z])[\w.’'-]*){0,3})"
+# "Hegseth and Vance", "Obama, Biden and Trump"
+_ONE_NAME = r"(?-i:[A-Z])[\w.’'-]*(?:\s+(?-i:[A-Z])[\w.’'-]*){0,3}"
+_NAMES = rf"({_ONE_NAME}(?:\s*,\s*{_ONE_NAME})*(?:,?\s+and\s+{_ONE_NAME})?)"
+_POST = r"(?:job|role|title|position|post|office)s?"
 _IDENTITY = re.compile(
-    rf"^\s*(?:who\s+(?:is|was)|who['’]s|what\s+(?:is|was)\s+the\s+(?:job|role|title|"
-    rf"position|post)\s+of)\s+{_NAME_WORDS}\W*$|"
-    rf"^\s*(?:what\s+(?:is|was)\s+|what['’]s\s+)?{_NAME_WORDS}['’]s?\s+(?:job|role|title|"
-    rf"position|post)\W*$|"
-    rf"^\s*what\s+(?:does|did)\s+{_NAME_WORDS}\s+do(?:\s+for\s+a\s+living)?\W*$",
+    rf"^\s*(?:who\s+(?:is|was|are|were)|who['’]s|what\s+(?:is|was|are|were)\s+the\s+{_POST}"
+    rf"\s+of)\s+{_NAMES}\W*$|"
+    rf"^\s*(?:what\s+(?:is|was)\s+|what['’]s\s+)?{_NAME_WORDS}['’]s?\s+{_POST}\W*$|"
+    rf"^\s*what\s+(?:does|did)\s+{_NAME_WORDS}\s+do(?:\s+for\s+a\s+living)?\W*$|"
+    # "Sidebar: what government posts do Hegseth and Vance hold, as the article has it?"
+    rf"^(?:[^:—?]*[:—]\s*)?(?:what|which)\s+(?:\w+\s+)?{_POST}\s+(?:does|do|did)\s+{_NAMES}"
+    rf"\s+(?:hold|have|occupy|fill)\b[^?]*?(?:,[^?]*)?\W*$",
     re.I,
 )
 
 
 def identity_question(question: str) -> str | None:
-    """The name a question asks to identify ("Who is X?", "X's job?"), if it asks that.
+    """The name a question asks to identify ("Who is X?", "X's job?"), if it asks that;
+    several names as the question joins them ("Hegseth and Vance"; see ``split_names``).
 
     >>> [identity_question(q) for q in ("Who is Pete Hegseth?", "Hegseth's job?",
     ...     "What does JD Vance do?", "What is the role of Vance?")]
@@ -706,11 +713,22 @@ def identity_question(question: str) -> str | None:
     True
     >>> identity_question("Who tried to repair the damage?") is None
     True
+    >>> identity_question("What posts do Hegseth and Vance hold, as the article has it?")
+    'Hegseth and Vance'
     """
     m = _IDENTITY.match(question)
     if not m:
         return None
     return next(g for g in m.groups() if g)
+
+
+def split_names(names: str) -> list[str]:
+    """The names in "Hegseth and Vance" or "Obama, Biden and Trump".
+
+    >>> split_names("Obama, Biden and Trump")
+    ['Obama', 'Biden', 'Trump']
+    """
+    return [n for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", names) if n]
 
 
 # a phrase the reader quotes: “…”, "…", ‘…’ or '…' (an apostrophe inside a word is no quote)

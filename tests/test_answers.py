@@ -708,6 +708,19 @@ def test_a_numbered_item_is_quoted_by_its_number(seed_index: str, question: str,
     assert fact in answer.citations[0].quote
 
 
+def test_who_several_people_are_quotes_where_each_is_introduced(seed_index: str) -> None:
+    """ "What titles do Vance and Hegseth have?" is answered by the sentence introducing
+    each; a name the text never uses makes it a question the text does not answer."""
+    both, unknown = ask_batch(
+        ["What titles do Vance and Hegseth have?", "Who are Vance and Lavrov?"],
+        index_dir=seed_index,
+    )
+    assert not both.abstained
+    quotes = " ".join(c.quote for c in both.citations)
+    assert "Vice President JD Vance" in quotes and "Defense Secretary Pete Hegseth" in quotes
+    assert unknown.abstained
+
+
 def test_a_when_clause_that_sets_the_scene_does_not_ask_for_a_date(seed_index: str) -> None:
     """ "When the author says Russia is weaker, does he…" asks a yes/no question; the "when"
     clause only sets the scene. Read as a "when" question it needed a date and was refused."""

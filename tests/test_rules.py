@@ -290,6 +290,13 @@ def test_unknown_names(question: str, unknown: list[str]) -> None:
         ("Hegseth's job?", "Hegseth"),
         ("What does JD Vance do?", "JD Vance"),
         ("What is the role of Vance?", "Vance"),
+        # several names, and a reader's lead-in and aside around the question
+        ("Who are Hegseth and Vance?", "Hegseth and Vance"),
+        (
+            "Sidebar: what government posts do Hegseth and Vance hold, as named here?",
+            "Hegseth and Vance",
+        ),
+        ("What position does Hegseth hold?", "Hegseth"),
         # a role to fill, or an act: not who a named person is
         ("Who is the Russian negotiator?", None),
         ("Who is Russia's foreign minister?", None),
