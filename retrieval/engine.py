@@ -35,6 +35,7 @@ from retrieval.rules import (
     event_date,
     identity_question,
     list_markers,
+    list_question,
     mentions_ordinal,
     named_authors,
     normalize_date,
@@ -705,7 +706,7 @@ class ExtractiveAnswerer:
         """Candidates with their ranking score, best first."""
         # the sentence's own words and its neighbourhood's both count: the answer to "what
         # do they mean for trust?" says "trust", its neighbours say who "they" are
-        scored = [(c.cos + 0.15 * (c.overlap + c.context_coverage), c) for c in cands]
+        scored = [(c.cos + _WORD_WEIGHT * (c.overlap + c.context_coverage), c) for c in cands]
         scored.sort(key=lambda sc: -sc[0])
         return scored
 
@@ -1047,6 +1048,72 @@ class ExtractiveAnswerer:
                         break  # one introduction per name when several are asked
         return self._quote(query, passages, chosen) if chosen else None
 
+    def _numbered_lists(self, a_idx: int) -> list[tuple[int, dict[int, int], int]]:
+        """The numbered lists of an article: (the sentence introducing it, {item number:
+        sentence}, its last sentence)."""
+        idx = self.engine.index
+        sids = [int(s) for s in self.engine.article_sentence_ids[a_idx]]
+        marks = [list_markers(idx.sentence_text(s)) for s in sids]
+        lists = []
+        i = 0
+        while i < len(sids):
+            if not marks[i] or marks[i][0] != 1:
+                i += 1
+                continue
+            # a list runs on while each sentence's items continue the count
+            items: dict[int, int] = {}
+            j = i
+            while j < len(sids) and marks[j] and marks[j][0] == len(items) + 1:
+                for k in marks[j]:
+                    items.setdefault(k, sids[j])
+                j += 1
+            # a list whose items are sentences of their own is introduced by the one before
+            # ("…the basic principles of negotiating with Russia… 1) Never let…")
+            first = idx.sentence_text(sids[i]).lstrip()
+            intro = sids[i - 1] if i > 0 and first[:1] in "(0123456789" else sids[i]
+            lists.append((intro, items, sids[j - 1]))
+            i = j
+        return lists
+
+    def listed(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
+        """The answer to "Which of the author's rules is about X?" or "How many principles
+        does he set out?": from the numbered list closest in meaning to the question, the
+        item closest to it (or, to count them, every item), with the list's introduction.
+        None for any other question, or when no retrieved list is about the question.
+
+        A list's items are short imperatives ("2) Never concede…"): beside the article's
+        longer sentences on the same topic they rarely rank first for a question about them.
+        """
+        kind = list_question(query.question)
+        if kind is None:
+            return None
+        idx = self.engine.index
+        best: tuple[float, int, dict[int, int], int] | None = None
+        for a_idx in self._retrieved_articles(passages):
+            for intro, items, last in self._numbered_lists(a_idx):
+                score = float((idx.sent_vecs[intro : last + 1] @ qvec).max())
+                if best is None or score > best[0]:
+                    best = (score, intro, items, last)
+        if best is None or best[0] < self.engine.settings.min_sentence_score:
+            return None
+        _, intro, items, _ = best
+        sids = sorted(set(items.values()))
+        if kind == "which":
+            # ranked as the usual rules rank sentences, by meaning plus the question's own
+            # words ("what failed talks would cost" is item 3's "cost of failed negotiations")
+            terms = set(query.terms) or {""}
+
+            def fit(sid: int) -> float:
+                shared = len(terms & set(self.engine.sentence_terms(sid))) / len(terms)
+                return float(idx.sent_vecs[sid] @ qvec) + _WORD_WEIGHT * shared
+
+            sids = [max(sids, key=fit)]
+        chosen = [_found(sid, qvec, idx) for sid in sids]
+        if intro not in sids:
+            # the item asked for leads; a count reads in the list's own order
+            chosen.insert(len(chosen) if kind == "which" else 0, _found(intro, qvec, idx))
+        return self._quote(query, passages, chosen)
+
     def numbered(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
         """The answer to "What's rule number two?": that item of the numbered list closest
         in meaning to the question in the retrieved articles, then the sentence that
@@ -1070,35 +1137,19 @@ class ExtractiveAnswerer:
         prose = -np.inf
         for a_idx in self._retrieved_articles(passages):
             sids = [int(s) for s in self.engine.article_sentence_ids[a_idx]]
-            marks = [list_markers(idx.sentence_text(s)) for s in sids]
             for k, sid in enumerate(sids):
-                if not marks[k] and mentions_ordinal(idx.sentence_text(sid), n):
+                text = idx.sentence_text(sid)
+                if mentions_ordinal(text, n) and not list_markers(text):
                     prose = max(
                         prose, float((idx.sent_vecs[sids[max(k - 1, 0)] : sid + 1] @ qvec).max())
                     )
-            i = 0
-            while i < len(sids):
-                if not marks[i] or marks[i][0] != 1:
-                    i += 1
-                    continue
-                # a list runs on while each sentence's items continue the count
-                items: dict[int, int] = {}
-                j = i
-                while j < len(sids) and marks[j] and marks[j][0] == len(items) + 1:
-                    for k in marks[j]:
-                        items.setdefault(k, sids[j])
-                    j += 1
-                # a list whose items are sentences of their own is introduced by the one
-                # before ("…the basic principles of negotiating with Russia… 1) Never let…")
-                first = idx.sentence_text(sids[i]).lstrip()
-                intro = sids[i - 1] if i > 0 and first[:1] in "(0123456789" else sids[i]
+            for intro, items, last in self._numbered_lists(a_idx):
                 item = items.get(n if n > 0 else max(items))
-                score = float((idx.sent_vecs[intro : sids[j - 1] + 1] @ qvec).max())
+                score = float((idx.sent_vecs[intro : last + 1] @ qvec).max())
                 if item is not None and (best is None or score > best[0]):
                     best = (score, item, intro)
                 elif item is None and (short is None or score > short[0]):
                     short = (score, max(items), intro)
-                i = j
         if (best is None or best[0] < floor) and short is not None and floor <= short[0] > prose:
             # "What's rule #99 of negotiating?" when the lists about negotiating stop at 3:
             # quoting items 2 and 3 as the closest sentences would answer a question the text
@@ -1160,6 +1211,9 @@ class ExtractiveAnswerer:
         item = self.numbered(query, qvec, passages)
         if item is not None:
             return item
+        listed = self.listed(query, qvec, passages)
+        if listed is not None:
+            return listed
         advice = self.recommendations(query, passages)
         if advice is not None:
             return advice
@@ -1276,6 +1330,11 @@ class ExtractiveAnswerer:
             passages=passages,
             notes=list(query.notes),
         )
+
+
+# how much the question's own words add to a sentence's cosine when ranking answers
+# (README "Evaluation": 0.15 of overlap plus context coverage)
+_WORD_WEIGHT = 0.15
 
 
 def _clip(text: str, n_words: int = 12) -> str:

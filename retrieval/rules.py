@@ -911,6 +911,10 @@ _LIST_NOUN = (
     r"(?:rules?|principles?|points?|items?|lessons?|attributes?|tenets?|guidelines?|"
     r"recommendations?|reasons?|conditions?|steps?)"
 )
+_LIST_NOUN_PLURAL = (
+    r"(?:rules|principles|points|items|lessons|attributes|tenets|guidelines|precepts|maxims|"
+    r"recommendations|reasons|conditions|steps)"
+)
 _NUMBER = rf"(?:\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})"
 _ORDINAL_ITEM = re.compile(
     # "the second principle", "the 3rd key rule", "the last point"
@@ -952,6 +956,38 @@ def numbered_item(question: str) -> int | None:
     if word in ("last", "final"):
         return -1
     return _ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word)) or None
+
+
+_LIST_QUESTION = re.compile(
+    rf"\b(?:(?P<count>how\s+many)\s+(?:[\w-]+\s+){{0,3}}?{_LIST_NOUN_PLURAL}|"
+    rf"(?:which|what)\s+(?:one\s+)?of\s+(?:the|his|her|their|these|those|[\w’'-]+['’]s?)\s+"
+    rf"(?:[\w’'-]+\s+){{0,3}}?{_LIST_NOUN_PLURAL})\b",
+    re.I,
+)
+
+
+def list_question(question: str) -> str | None:
+    """Whether a question asks about a list's items: "count" for how many there are,
+    "which" for the one it describes; None for any other question (and for one asking an
+    item by its number: see ``numbered_item``).
+
+    >>> list_question("How many core precepts does the author list?")
+    'count'
+    >>> list_question("Which of the author's rules did the NATO concession break?")
+    'which'
+    >>> list_question("trump's threat fits which of the author's negotiating rules?")
+    'which'
+    >>> list_question("What rules does the author lay out?") is None
+    True
+    >>> list_question("What is the second rule?") is None
+    True
+    """
+    if numbered_item(question) is not None:
+        return None
+    m = _LIST_QUESTION.search(question)
+    if not m:
+        return None
+    return "count" if m.group("count") else "which"
 
 
 def list_markers(sentence: str) -> list[int]:

@@ -732,6 +732,27 @@ def test_a_when_clause_that_sets_the_scene_does_not_ask_for_a_date(seed_index: s
     assert "weaker than the U.S. and the West in aggregate" in answer.citations[0].quote
 
 
+def test_a_question_about_a_lists_items_quotes_them(seed_index: str) -> None:
+    """A list's items are short imperatives that rarely rank first among the article's
+    longer sentences on the same topic. "How many rules…" quotes the whole list after its
+    introduction; "Which of the rules is about X" quotes the item about X, then the
+    introduction."""
+    count, which = ask_batch(
+        [
+            "How many rules for negotiating with Russia does the author give?",
+            "Which of the author's rules for dealing with Moscow is about showing what failed "
+            "talks would cost?",
+        ],
+        index_dir=seed_index,
+    )
+    assert not count.abstained
+    assert "basic principles of negotiating" in count.citations[0].quote
+    quoted = " ".join(c.quote for c in count.citations)
+    assert all(f"{n}) " in quoted for n in (1, 2, 3))
+    assert not which.abstained
+    assert which.citations[0].quote.startswith("3) Make apparent before negotiations begin")
+
+
 def test_an_item_past_the_end_of_the_list_is_refused(seed_index: str) -> None:
     """Both of the article's lists stop at 3. "Rule #99" had fallen through to the usual
     rules, which quoted items 2 and 3 as the closest sentences: an answer to a question the

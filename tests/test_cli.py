@@ -162,6 +162,21 @@ def test_user_mistakes_exit_2_without_traceback(tmp_path: Path) -> None:
         assert message in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_a_reader_that_stops_reading_gets_no_traceback(seed_index: str) -> None:
+    """`cqa search … | head -1`: the pipe closes before the output is written."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "search", "appeasement", "--index", seed_index],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # nobody reads: the first write fails with a broken pipe
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err
+
+
 def test_ingest_cli_prints_a_summary_and_json(capsys, tmp_path: Path) -> None:
     code, out, _ = _run(
         capsys, "ingest", str(REPO / "corpus"), "--index", str(tmp_path / "i"), "--quiet"

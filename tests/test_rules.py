@@ -328,3 +328,21 @@ def test_attributions_to_the_text_are_not_what_is_asked() -> None:
         "meet"
     }
     assert "author" not in without_attribution("What does the author say Putin fears?")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many core precepts from Putin's spy training does the author list?", "count"),
+        ("Which of the author's rules did the early NATO concession break?", "which"),
+        ("what of his principles is about strength", "which"),
+        # the list in general, an item by its number, and "conditions" that are no list
+        ("What rules does the author lay out?", None),
+        ("What's rule #3?", None),
+        ("Under what conditions could Trump match Churchill?", None),
+    ],
+)
+def test_list_question(question: str, kind: str | None) -> None:
+    from retrieval.rules import list_question
+
+    assert list_question(question) == kind

@@ -358,6 +358,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cqa: interrupted; the index is unchanged unless the command finished", file=sys.stderr
         )
         return 130
+    except BrokenPipeError:
+        # `cqa ask … | head -1`: the reader stopped reading, which is no error of ours.
+        # Python would report it again when flushing stdout at exit, so point stdout at
+        # /dev/null first (the documented idiom).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
