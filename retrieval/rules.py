@@ -94,6 +94,9 @@ _SCENE = re.compile(
 )
 
 
+_IF_SO = re.compile(r",?\s+(?:and\s+)?if\s+so,?\s+(?=(?:where|when|how|which|what)\b)")
+
+
 # asked once per candidate sentence of the same question: remember the last few questions
 @lru_cache(maxsize=1024)
 def question_needs(question: str) -> str | None:
@@ -113,6 +116,8 @@ def question_needs(question: str) -> str | None:
     >>> [question_needs(q) for q in ("When he calls Russia weak, does he mean it?",
     ...                              "When Putin invaded, how many troops went in?")]
     [None, 'count']
+    >>> question_needs("Did they agree to meet, and if so where?")
+    'place'
     """
     q = question.strip().lower()
     # "When Dannenberg calls Russia weaker, does he mean…": a clause that sets the scene, not
@@ -120,6 +125,10 @@ def question_needs(question: str) -> str | None:
     scene = _SCENE.match(q)
     if scene:
         return question_needs(q[scene.end() :])
+    # "Did Trump and Putin agree to meet, and if so where?": a yes that needs a place
+    then = _IF_SO.search(q)
+    if then:
+        return question_needs(q[then.end() :])
     if _ADVICE_QUESTION.match(question):
         return "advice"
     if re.match(r"(what|which) (percentage|percent|share|proportion)\b", q):

@@ -121,6 +121,8 @@ NEAR_MISSES = [
     "What exact words did Putin use about the call?",
     # "In what year…" needs a year: the KGB sentence gives none
     "In which year did Putin join the KGB?",
+    # "and if so where" asks a place of the call, and the text gives none
+    "Did Trump and Putin plan a summit, and if so, where?",
 ]
 
 OFF_TOPIC = [
