@@ -635,6 +635,14 @@ class ExtractiveAnswerer:
 
         # "What did Hitler say to Churchill?" needs a sentence reporting Hitler's words
         speaker = said_by(question)
+        if (
+            speaker
+            and author_key(speaker) in self.engine.author_names
+            and named_authors(question, self.engine.author_names)
+        ):
+            # "What does Dannenberg say about NATO?" of Dannenberg's own article: all of it is
+            # his words (and only his articles are read), not a sentence reporting his speech
+            speaker = None
         speaker_terms = set(tokenize(speaker)) if speaker else set()
         out = []
         for sid, cos, a_idx in zip(ids, dense, arts_of):

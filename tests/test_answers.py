@@ -72,6 +72,8 @@ ANSWERABLE = [
     ("Which words did Trump use for the call?", "lengthy and highly productive"),
     # the year of what is asked ("annex"), whoever the sentence names as its actor
     ("In what year did Russia annex Crimea?", "Obama in 2014"),
+    # the author's name: all of his article is his words, not only sentences saying "said"
+    ("What does Dannenberg say about the Munich Agreement?", "Munich Agreement of 1938"),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
