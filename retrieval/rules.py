@@ -584,11 +584,15 @@ def byline_question(question: str, authors: dict[str, str]) -> tuple[bool, list[
 
 # "What did Chamberlain say…", "What kind of peace did Zelensky say…": asked of a person's words
 _SAID_BY = re.compile(
-    r"\b(?:did|does|do|has|have|had|will|would)\s+((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*?)"
+    r"\b(?:[Dd]id|[Dd]oes|[Dd]o|[Hh]as|[Hh]ave|[Hh]ad|[Ww]ill|[Ww]ould)\s+((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*?)"
     # "What did Putin's July 2021 essay say…" asks for Putin's words in his essay
     r"(?:['’]s(?:\s+[\w’'-]+){1,4})?\s+"
     r"(?:say|tell|claim|argue|write|declare|state|announce|call|describe|characteri[sz]e|"
     r"propose|promise|warn)\b"
+    # "Has Trump said whether…", "Have they claimed…"
+    r"|\b(?:[Hh]as|[Hh]ave|[Hh]ad)\s+((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*?)\s+(?:ever\s+|publicly\s+)?"
+    r"(?:said|told|claimed|argued|written|declared|stated|announced|called|described|"
+    r"characteri[sz]ed|proposed|promised|warned)\b"
 )
 # "What exact words did Trump use…", "Which phrase did Zelensky choose…" ask for words too
 _WORDS_USED = re.compile(
@@ -621,9 +625,11 @@ def said_by(question: str) -> str | None:
     'Trump'
     >>> said_by("What tools did Ukraine use?") is None
     True
+    >>> said_by("Has Trump said whether he read the essay?")
+    'Trump'
     """
     m = _SAID_BY.search(question) or _WORDS_USED.search(question)
-    return m.group(1) if m else None
+    return next((g for g in m.groups() if g), None) if m else None
 
 
 def reports_speech(sentence: str) -> bool:

@@ -74,6 +74,7 @@ ANSWERABLE = [
     ("In what year did Russia annex Crimea?", "Obama in 2014"),
     # the author's name: all of his article is his words, not only sentences saying "said"
     ("What does Dannenberg say about the Munich Agreement?", "Munich Agreement of 1938"),
+    ("Has Trump described the call?", "lengthy and highly productive"),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
@@ -125,6 +126,9 @@ NEAR_MISSES = [
     "In which year did Putin join the KGB?",
     # "and if so where" asks a place of the call, and the text gives none
     "Did Trump and Putin plan a summit, and if so, where?",
+    # a yes/no question about someone's words asks for them as "what did X say" does
+    "Did Putin say anything about the call?",
+    "Has Putin publicly said what he wants from the talks?",
 ]
 
 OFF_TOPIC = [
