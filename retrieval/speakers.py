@@ -232,15 +232,67 @@ def _attributions(text: str) -> list[tuple[int, str]]:
     return found
 
 
+# words that make the name after them a person's ("Senator Jane Roe"), not a place's
+_PERSON_TITLES = frozenset(
+    [
+        "president",
+        "vice",
+        "prime",
+        "minister",
+        "secretary",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "general",
+        "gen",
+        "admiral",
+        "adm",
+        "chancellor",
+        "governor",
+        "gov",
+        "mayor",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "ambassador",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "leader",
+        "commander",
+        "colonel",
+        "col",
+        "captain",
+        "capt",
+        "judge",
+        "justice",
+        "professor",
+        "prof",
+        "king",
+        "queen",
+        "pope",
+        "director",
+        "chief",
+        "ceo",
+    ]
+)
+
+
 def _last_named(before: str) -> str:
-    """Who "he" or "she" is at the end of ``before``: its last attributed speaker, else its
-    last full name ("Senator Jane Roe spoke…" -> "Jane Roe"); "" when it names no one."""
+    """Who "he" or "she" is at the end of ``before``: its last attributed speaker, else the
+    last person it names with a title ("Senator Jane Roe spoke…" -> "Jane Roe"; "New York"
+    is no one); "" when it names no one."""
     found = _attributions(before)
     if found:
         return max(found)[1]
-    names = [_strip_titles(m.group(1)) for m in re.finditer(_RUN, before)]
-    full = [n for n in names if len(n.split()) >= 2 and not _institution(n)]
-    return full[-1] if full else ""
+    for m in reversed(list(re.finditer(_RUN, before))):
+        titled = any(t.lower().rstrip(".") in _PERSON_TITLES for t in m.group(1).split()[:-1])
+        name = _strip_titles(m.group(1))
+        if titled and name and not _institution(name):
+            return name
+    return ""
 
 
 def _open_at(text: str, para: int, pos: int) -> int:

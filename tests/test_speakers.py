@@ -66,6 +66,9 @@ AUTHOR = "Ann Writer"
             "“Europe will act,” he added.",
             "Olaf Scholz",
         ),
+        ("Talks began under President Donald Trump.", "“We are close,” he said.", "Donald Trump"),
+        # a place is no one: with nobody named, the quotation is not credited to anyone else
+        ("The summit was held in New York.", "“It went well,” he said.", AUTHOR),
         # the author's own words, with scare quotes or a word under discussion
         ("", "Russia wants a “neutralized” Ukraine.", AUTHOR),
         ("", "The so-called “peace deal” would reward aggression.", AUTHOR),
