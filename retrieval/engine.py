@@ -947,11 +947,19 @@ class ExtractiveAnswerer:
         phrases = quoted_phrases(query.question)
         if not phrases:
             return None
+        needs = question_needs(query.question)
         chosen = self._sentences_where(
             qvec,
             passages,
-            lambda text: any(p in normalize_quote(text) for p in phrases),
+            # "Where did Trump post his 'lengthy and highly productive' verdict?" asks a place:
+            # the sentence holding the words must give one, as any answer to "where" must
+            lambda text: (
+                any(p in normalize_quote(text) for p in phrases)
+                and (needs in (None, "advice") or satisfies_type(query.question, text))
+            ),
         )
+        if not chosen and needs not in (None, "advice"):
+            return None
         if not chosen:
             # words the text never uses at all were not said in it ("Did Zelensky call the
             # talks “a betrayal”?"); a misquote of words it does use is left to the rules

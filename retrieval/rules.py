@@ -45,6 +45,11 @@ _DAY = re.compile(
 _PLACE = re.compile(
     r"\b(in|at|near|from|into|across|outside|inside|within|throughout|along|off|beneath|"
     r"under|between|onto|on)\s+(the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?"
+    # a time is no place: "on February 12", "in recent days", "on Monday morning"
+    r"(?!(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|"
+    r"yesterday|time|recent|days?|weeks?|months?|years?|morning|evening|night|afternoon|"
+    r"weekend|future|past)\b)"
     r"[^\W\d_]{3,}|\bto the [^\W\d_]{3,}|"
     r"\bby (?-i:[A-Z][a-z])",
     re.I,
@@ -89,7 +94,7 @@ _PRESCRIPTIVE = re.compile(
 
 
 _SCENE = re.compile(
-    r"(?:when|where|while|as|after|before|once)\s+[^,?]+,\s*(?=(?:do|does|did|is|are|was|were|"
+    r"(?:when|where|while|as|after|before|once)\s+[^,?]+,[\"”’']?\s*(?=(?:do|does|did|is|are|was|were|"
     r"can|could|would|will|should|has|have|had|what|which|who|whom|why|how|where|when)\b)"
 )
 
@@ -198,6 +203,8 @@ def satisfies_type(question: str, sentence: str) -> bool:
     >>> satisfies_type("Which cities did Russia shell?", "Russia shelled the capital.")
     False
     >>> satisfies_type("In which city did Hegseth speak?", "He spoke to NATO, said Hegseth.")
+    False
+    >>> satisfies_type("Where did they talk?", "They talked on February 12.")
     False
     """
     needs = question_needs(question)

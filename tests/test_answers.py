@@ -75,6 +75,12 @@ ANSWERABLE = [
     # the author's name: all of his article is his words, not only sentences saying "said"
     ("What does Dannenberg say about the Munich Agreement?", "Munich Agreement of 1938"),
     ("Has Trump described the call?", "lengthy and highly productive"),
+    ("When did Trump call his talk with Putin “lengthy and highly productive”?", "February 12"),
+    # a "when" clause quoting the text sets the scene; the question is the "who"
+    (
+        'When the author says you can\'t trust "anything the man says," who is meant?',
+        "cannot trust anything",
+    ),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
@@ -129,6 +135,9 @@ NEAR_MISSES = [
     # a yes/no question about someone's words asks for them as "what did X say" does
     "Did Putin say anything about the call?",
     "Has Putin publicly said what he wants from the talks?",
+    # quoting the text does not lift the question's type: no place is given ("on February
+    # 12" is a time)
+    "Where did Trump say the call was “lengthy and highly productive”?",
 ]
 
 OFF_TOPIC = [
