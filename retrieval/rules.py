@@ -93,6 +93,21 @@ _PRESCRIPTIVE = re.compile(
 # "how many/much" names the counted thing.
 
 
+# "For my IR seminar: how many…", "On deadline — where…": the reader's lead-in, not the question
+_LEAD_IN = re.compile(r"^[^:?—–]{1,60}(?::|\s[—–-])\s+(?=\S)")
+
+
+def without_lead_in(question: str) -> str:
+    """The question after a reader's lead-in ("Podcast prep: what became of the KGB?").
+
+    >>> without_lead_in("For my IR seminar: how many NATO states border Russia?")
+    'how many NATO states border Russia?'
+    >>> without_lead_in("What happened at 10:30?")
+    'What happened at 10:30?'
+    """
+    return _LEAD_IN.sub("", question, count=1)
+
+
 _SCENE = re.compile(
     r"(?:when|where|while|as|after|before|once)\s+[^,?]+,[\"”’']?\s*(?=(?:do|does|did|is|are|was|were|"
     r"can|could|would|will|should|has|have|had|what|which|who|whom|why|how|where|when)\b)"
@@ -124,7 +139,7 @@ def question_needs(question: str) -> str | None:
     >>> question_needs("Did they agree to meet, and if so where?")
     'place'
     """
-    q = question.strip().lower()
+    q = without_lead_in(question.strip()).lower()
     # "When Dannenberg calls Russia weaker, does he mean…": a clause that sets the scene, not
     # a question about time; the question is the one after the comma
     scene = _SCENE.match(q)
@@ -161,8 +176,17 @@ def question_needs(question: str) -> str | None:
     if re.match(rf"((in|at|to|from) )?(what|which) (\w+ ){{0,2}}{_PLACE_NOUNS}\b(?!['’]| of\b)", q):
         return "place name"
     # "where does the word come from" asks for an origin, which is an explanation, not a place
-    if re.match(r"where\b", q) and not re.search(
-        r"\b(come|came|comes) from\b|\borigin|from\W*$", q
+    # (nor does "where would Putin be getting his read on Trump?", which asks for a source;
+    # "where do you get an AT HOP card" asks where one can, a place)
+    source = re.match(
+        r"where\s+(?:do|does|did|would|will|could|can|might)\s+(?!(?:you|i|we|one|people)\b)"
+        r".*\b(get|gets|getting|got|gotten|obtain\w*|learn\w*|hear|heard|hears)\b",
+        q,
+    )
+    if (
+        re.match(r"where\b", q)
+        and not source
+        and not re.search(r"\b(come|came|comes) from\b|\borigin|from\W*$", q)
     ):
         return "place"
     return None
@@ -237,6 +261,7 @@ def satisfies_type(question: str, sentence: str) -> bool:
         # a length of time may be given by its start ("since 1919")
         return new_fact(_COUNT) or new_fact(_DATE)
     # "how many times have they spoken" counts occasions, not minutes
+    question = without_lead_in(question)
     if re.match(r"\s*how many times\b", question, re.I):
         return bool(_TIMES.search(sentence))
     if not new_fact(_COUNT):
@@ -895,6 +920,7 @@ def asked_terms(question: str) -> set[str]:
     ['leave']
     """
     # "In what year…", "What exact date…": the words naming the type are not what is asked
+    question = without_lead_in(question)
     typeless = _TYPE_WORDS.sub("", question, count=1)
     if typeless == question:
         typeless = " ".join(question.split()[1:])

@@ -81,6 +81,11 @@ ANSWERABLE = [
         'When the author says you can\'t trust "anything the man says," who is meant?',
         "cannot trust anything",
     ),
+    # "where does X get Y" asks for a source, not a place
+    (
+        "Where does Putin get his information about Trump, in the author's account?",
+        "intelligence services",
+    ),
 ]
 
 # Near misses: the right people and topics, but the article does not give the fact.
@@ -138,6 +143,8 @@ NEAR_MISSES = [
     # quoting the text does not lift the question's type: no place is given ("on February
     # 12" is a time)
     "Where did Trump say the call was “lengthy and highly productive”?",
+    # a reader's lead-in does not hide the type: a count, and the text gives none
+    "Quick question: how many NATO members border Russia?",
 ]
 
 OFF_TOPIC = [
