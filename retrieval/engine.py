@@ -603,8 +603,9 @@ class ExtractiveAnswerer:
         needs = question_needs(question)
         typed = needs is not None
         # a year asked for must be about what is asked, but need not name the question's
-        # people in the sentence itself (see question_needs)
-        tied = typed and needs != "year"
+        # people in the sentence itself (see question_needs); nor need one of the two dates
+        # a span of time is counted between ("from the Soviet regime to Putin's essay")
+        tied = typed and needs not in ("year", "span")
         # "What should the U.S. do?" asks in generic words: no asked word to share, and a
         # prescriptive sentence is the answer at a lower cosine than a fact is
         advice = needs == "advice"
@@ -653,6 +654,8 @@ class ExtractiveAnswerer:
             if (
                 typed
                 and not advice
+                # a span's asked words ("years", "separate") name the type, not the events
+                and needs != "span"
                 and asked
                 and cos < settings.asked_word_cosine
                 and not (asked & self.engine.sentence_light_terms(int(sid)))

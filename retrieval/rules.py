@@ -121,7 +121,7 @@ _IF_SO = re.compile(r",?\s+(?:and\s+)?if\s+so,?\s+(?=(?:where|when|how|which|wha
 @lru_cache(maxsize=1024)
 def question_needs(question: str) -> str | None:
     """The kind of fact a question asks for: count, percent, date, day, year, place,
-    place name, measure, advice or None.
+    place name, measure, span (of time between two dates), advice or None.
 
     >>> [question_needs(q) for q in ("How many troops?", "When is it?", "Where?", "Who?")]
     ['count', 'date', 'place', None]
@@ -138,6 +138,9 @@ def question_needs(question: str) -> str | None:
     [None, 'count']
     >>> question_needs("Did they agree to meet, and if so where?")
     'place'
+    >>> [question_needs(q) for q in ("How many years separate 1919 and 2021?",
+    ...                              "Where does appeasement lead?")]
+    ['span', None]
     """
     q = without_lead_in(question.strip()).lower()
     # "When Dannenberg calls Russia weaker, does he mean…": a clause that sets the scene, not
@@ -155,6 +158,11 @@ def question_needs(question: str) -> str | None:
         return "percent"
     # "Within how many days…" counts as surely as "How many days…" ("In what year…" is left
     # untyped: "Over what time frame…" is answered by "now and in the future")
+    # "How many years separate 1919 from 2021?" is answered by the two dates themselves
+    if re.match(r"how many (years|months|weeks|days|decades|centuries)\b", q) and re.search(
+        r"\b(separate[sd]?|between|elapsed|passed|apart)\b", q
+    ):
+        return "span"
     if re.match(r"((in|within|for|by|at|after|over) )?(how (many|much)|what (number|amount))\b", q):
         return "count"
     # "How large is Russia's army?" is not answered by "Russia is weaker": a size is a number
@@ -183,9 +191,16 @@ def question_needs(question: str) -> str | None:
         r".*\b(get|gets|getting|got|gotten|obtain\w*|learn\w*|hear|heard|hears)\b",
         q,
     )
+    # "where does appeasement lead?" asks what it leads to ("to war"): a figure of speech
+    figurative = re.match(
+        r"where\s+(?:does|do|did|will|would|could|can|might)\s+"
+        r".*\b(lead|leads|led|end up|take us|going|headed|heading)\b",
+        q,
+    )
     if (
         re.match(r"where\b", q)
         and not source
+        and not figurative
         and not re.search(r"\b(come|came|comes) from\b|\borigin|from\W*$", q)
     ):
         return "place"
@@ -257,7 +272,7 @@ def satisfies_type(question: str, sentence: str) -> bool:
         return any(not set(words(m.group(1))) <= asked for m in _PLACE_NAME.finditer(sentence))
     if needs == "day":
         return new_fact(_DAY)
-    if needs == "measure":
+    if needs in ("measure", "span"):
         # a length of time may be given by its start ("since 1919")
         return new_fact(_COUNT) or new_fact(_DATE)
     # "how many times have they spoken" counts occasions, not minutes

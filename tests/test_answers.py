@@ -745,6 +745,23 @@ def test_who_several_people_are_quotes_where_each_is_introduced(seed_index: str)
     assert unknown.abstained
 
 
+def test_a_readers_lead_in_does_not_change_the_answer(seed_index: str) -> None:
+    """ "Quick check: how many years…" is typed by its question, not its lead-in; a span of
+    years between two events is answered by the sentences dating each; "where does
+    appeasement lead" asks what it leads to, not a place."""
+    span, lead = ask_batch(
+        [
+            "Quick check: how many years separate the Munich Agreement from Pearl Harbor?",
+            "tl;dr: where does appeasement lead, in the author's view?",
+        ],
+        index_dir=seed_index,
+    )
+    assert not span.abstained
+    quoted = " ".join(c.quote for c in span.citations)
+    assert "Munich Agreement of 1938" in quoted and "December 7, 1941" in quoted
+    assert not lead.abstained and "appeasement leads to war" in lead.citations[0].quote
+
+
 def test_a_when_clause_that_sets_the_scene_does_not_ask_for_a_date(seed_index: str) -> None:
     """ "When the author says Russia is weaker, does he…" asks a yes/no question; the "when"
     clause only sets the scene. Read as a "when" question it needed a date and was refused."""
