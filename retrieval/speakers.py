@@ -59,17 +59,14 @@ _INSTITUTIONS = {
     "un": "the UN",
     "eu": "the EU",
 }
-_TITLES = frozenset(
+# words that make the name after them a person's ("Senator Jane Roe"), not a place's
+_PERSON_TITLES = frozenset(
     [
         "president",
         "vice",
         "prime",
         "minister",
         "secretary",
-        "defense",
-        "defence",
-        "state",
-        "foreign",
         "senator",
         "sen",
         "rep",
@@ -86,19 +83,10 @@ _TITLES = frozenset(
         "mr",
         "mrs",
         "ms",
-        "former",
-        "chief",
-        "director",
-        "ceo",
-        "coo",
-        "king",
-        "queen",
-        "pope",
         "ambassador",
         "spokesman",
         "spokeswoman",
         "spokesperson",
-        "minister",
         "leader",
         "commander",
         "colonel",
@@ -111,6 +99,24 @@ _TITLES = frozenset(
         "justice",
         "professor",
         "prof",
+        "king",
+        "queen",
+        "pope",
+        "director",
+        "chief",
+        "ceo",
+        "coo",
+    ]
+)
+# ...and the other words before a name that are not part of it ("U.S. Defense Secretary",
+# "the Kremlin spokesman")
+_TITLES = _PERSON_TITLES | frozenset(
+    [
+        "defense",
+        "defence",
+        "state",
+        "foreign",
+        "former",
         "the",
         "a",
         "an",
@@ -230,54 +236,6 @@ def _attributions(text: str) -> list[tuple[int, str]]:
             if name:
                 found.append((m.start(1), name))
     return found
-
-
-# words that make the name after them a person's ("Senator Jane Roe"), not a place's
-_PERSON_TITLES = frozenset(
-    [
-        "president",
-        "vice",
-        "prime",
-        "minister",
-        "secretary",
-        "senator",
-        "sen",
-        "rep",
-        "representative",
-        "general",
-        "gen",
-        "admiral",
-        "adm",
-        "chancellor",
-        "governor",
-        "gov",
-        "mayor",
-        "dr",
-        "mr",
-        "mrs",
-        "ms",
-        "ambassador",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "leader",
-        "commander",
-        "colonel",
-        "col",
-        "captain",
-        "capt",
-        "judge",
-        "justice",
-        "professor",
-        "prof",
-        "king",
-        "queen",
-        "pope",
-        "director",
-        "chief",
-        "ceo",
-    ]
-)
 
 
 def _last_named(before: str) -> str:
