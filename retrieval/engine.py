@@ -557,6 +557,9 @@ class ExtractiveAnswerer:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # an article's lists never change while its index is loaded; list questions would
+        # otherwise scan every sentence of every retrieved article each time
+        self.numbered_lists = lru_cache(maxsize=4096)(self._numbered_lists)
 
     def candidates(
         self, query: Query, qvec: np.ndarray, passages: list[Passage]
@@ -950,7 +953,7 @@ class ExtractiveAnswerer:
         phrases = quoted_phrases(query.question)
         if not phrases:
             return None
-        needs = question_needs(query.question)
+        typed = question_needs(query.question) not in (None, "advice")
         chosen = self._sentences_where(
             qvec,
             passages,
@@ -958,10 +961,10 @@ class ExtractiveAnswerer:
             # the sentence holding the words must give one, as any answer to "where" must
             lambda text: (
                 any(p in normalize_quote(text) for p in phrases)
-                and (needs in (None, "advice") or satisfies_type(query.question, text))
+                and (not typed or satisfies_type(query.question, text))
             ),
         )
-        if not chosen and needs not in (None, "advice"):
+        if not chosen and typed:
             return None
         if not chosen:
             # words the text never uses at all were not said in it ("Did Zelensky call the
@@ -1109,7 +1112,7 @@ class ExtractiveAnswerer:
         idx = self.engine.index
         best: tuple[float, int, dict[int, int], int] | None = None
         for a_idx in self._retrieved_articles(passages):
-            for intro, items, last in self._numbered_lists(a_idx):
+            for intro, items, last in self.numbered_lists(a_idx):
                 score = float((idx.sent_vecs[intro : last + 1] @ qvec).max())
                 if best is None or score > best[0]:
                     best = (score, intro, items, last)
@@ -1120,10 +1123,10 @@ class ExtractiveAnswerer:
         if kind == "which":
             # ranked as the usual rules rank sentences, by meaning plus the question's own
             # words ("what failed talks would cost" is item 3's "cost of failed negotiations")
-            terms = set(query.terms) or {""}
+            terms = set(query.terms)
 
             def fit(sid: int) -> float:
-                shared = len(terms & set(self.engine.sentence_terms(sid))) / len(terms)
+                shared = len(terms & self.engine.sentence_terms(sid)) / len(terms) if terms else 0.0
                 return float(idx.sent_vecs[sid] @ qvec) + _WORD_WEIGHT * shared
 
             sids = [max(sids, key=fit)]
@@ -1162,7 +1165,7 @@ class ExtractiveAnswerer:
                     prose = max(
                         prose, float((idx.sent_vecs[sids[max(k - 1, 0)] : sid + 1] @ qvec).max())
                     )
-            for intro, items, last in self._numbered_lists(a_idx):
+            for intro, items, last in self.numbered_lists(a_idx):
                 item = items.get(n if n > 0 else max(items))
                 score = float((idx.sent_vecs[intro : last + 1] @ qvec).max())
                 if item is not None and (best is None or score > best[0]):
@@ -1221,30 +1224,22 @@ class ExtractiveAnswerer:
 
     def answer(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer:
         settings = self.engine.settings
-        byline = self.byline(query, passages)
-        if byline is not None:
-            return byline
-        about = self.about_article(query, passages)
-        if about is not None:
-            return about
-        item = self.numbered(query, qvec, passages)
-        if item is not None:
-            return item
-        listed = self.listed(query, qvec, passages)
-        if listed is not None:
-            return listed
-        advice = self.recommendations(query, passages)
-        if advice is not None:
-            return advice
-        quoted = self.quoted(query, qvec, passages)
-        if quoted is not None:
-            return quoted
-        dated = self.dated(query, qvec, passages)
-        if dated is not None:
-            return dated
-        identity = self.identity(query, qvec, passages)
-        if identity is not None:
-            return identity
+        # questions a ranked sentence answers badly, each with its own rule; the first that
+        # applies answers (or refuses), in this order
+        rules: tuple[Callable[[], Answer | None], ...] = (
+            lambda: self.byline(query, passages),
+            lambda: self.about_article(query, passages),
+            lambda: self.numbered(query, qvec, passages),
+            lambda: self.listed(query, qvec, passages),
+            lambda: self.recommendations(query, passages),
+            lambda: self.quoted(query, qvec, passages),
+            lambda: self.dated(query, qvec, passages),
+            lambda: self.identity(query, qvec, passages),
+        )
+        for rule in rules:
+            special = rule()
+            if special is not None:
+                return special
         refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
         cands = self.candidates(query, qvec, passages)
         if not cands:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from retrieval.lexical import STOPWORDS, country_of, country_words, light_terms, tokenize, words
 
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)s?"
+_YEAR_ALONE = re.compile(rf"\b{_YEAR}\b")
 # A count: digits that are not a year, or a number word. "two of his objectives" is a count.
 # List markers ("1) the ends justify the means") are not counts.
 _COUNT = re.compile(
@@ -93,6 +94,18 @@ _PRESCRIPTIVE = re.compile(
 # "how many/much" names the counted thing.
 
 
+# "where" questions that ask no place (matched against the lower-cased question)
+_NOT_A_PLACE = re.compile(
+    # "where does the word come from" asks for an origin, which is an explanation
+    r"\b(?:come|came|comes) from\b|\borigin|from\W*$"
+    # "where would Putin be getting his read on Trump?" asks for a source ("where do you get
+    # an AT HOP card" asks where one can, a place)
+    r"|^where\s+(?:do|does|did|would|will|could|can|might)\s+(?!(?:you|i|we|one|people)\b)"
+    r".*\b(?:get|gets|getting|got|gotten|obtain\w*|learn\w*|hear|heard|hears)\b"
+    # "where does appeasement lead?" asks what it leads to ("to war"): a figure of speech
+    r"|^where\s+(?:does|do|did|will|would|could|can|might)\s+"
+    r".*\b(?:lead|leads|led|end up|take us|going|headed|heading)\b"
+)
 # "For my IR seminar: how many…", "On deadline — where…": the reader's lead-in, not the question
 _LEAD_IN = re.compile(r"^[^:?—–]{1,60}(?::|\s[—–-])\s+(?=\S)")
 
@@ -183,26 +196,7 @@ def question_needs(question: str) -> str | None:
     # "Which Russian cities were shelled?" asks for places by name
     if re.match(rf"((in|at|to|from) )?(what|which) (\w+ ){{0,2}}{_PLACE_NOUNS}\b(?!['’]| of\b)", q):
         return "place name"
-    # "where does the word come from" asks for an origin, which is an explanation, not a place
-    # (nor does "where would Putin be getting his read on Trump?", which asks for a source;
-    # "where do you get an AT HOP card" asks where one can, a place)
-    source = re.match(
-        r"where\s+(?:do|does|did|would|will|could|can|might)\s+(?!(?:you|i|we|one|people)\b)"
-        r".*\b(get|gets|getting|got|gotten|obtain\w*|learn\w*|hear|heard|hears)\b",
-        q,
-    )
-    # "where does appeasement lead?" asks what it leads to ("to war"): a figure of speech
-    figurative = re.match(
-        r"where\s+(?:does|do|did|will|would|could|can|might)\s+"
-        r".*\b(lead|leads|led|end up|take us|going|headed|heading)\b",
-        q,
-    )
-    if (
-        re.match(r"where\b", q)
-        and not source
-        and not figurative
-        and not re.search(r"\b(come|came|comes) from\b|\borigin|from\W*$", q)
-    ):
+    if re.match(r"where\b", q) and not _NOT_A_PLACE.search(q):
         return "place"
     return None
 
@@ -262,7 +256,7 @@ def satisfies_type(question: str, sentence: str) -> bool:
     if needs == "date":
         return new_fact(_DATE)
     if needs == "year":
-        return new_fact(re.compile(rf"\b{_YEAR}\b"))
+        return new_fact(_YEAR_ALONE)
     if needs == "place":
         # the matched words beyond the preposition must say something the question did not
         return any((set(words(m.group(0))) - STOPWORDS) - asked for m in _PLACE.finditer(sentence))
@@ -970,14 +964,23 @@ _ORDINAL_WORDS = {
         ]
     )
 }
-_LIST_NOUN = (
-    r"(?:rules?|principles?|points?|items?|lessons?|attributes?|tenets?|guidelines?|"
-    r"recommendations?|reasons?|conditions?|steps?)"
-)
-_LIST_NOUN_PLURAL = (
-    r"(?:rules|principles|points|items|lessons|attributes|tenets|guidelines|precepts|maxims|"
-    r"recommendations|reasons|conditions|steps)"
-)
+_LIST_WORDS = [
+    "rule",
+    "principle",
+    "point",
+    "item",
+    "lesson",
+    "attribute",
+    "tenet",
+    "guideline",
+    "recommendation",
+    "reason",
+    "condition",
+    "step",
+]
+_LIST_NOUN = rf"(?:{'|'.join(w + 's?' for w in _LIST_WORDS)})"
+# "how many precepts…": a question about a list's items, though no item is named so
+_LIST_NOUN_PLURAL = rf"(?:{'|'.join(w + 's' for w in [*_LIST_WORDS, 'precept', 'maxim'])})"
 _NUMBER = rf"(?:\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})"
 _ORDINAL_ITEM = re.compile(
     # "the second principle", "the 3rd key rule", "the last point"

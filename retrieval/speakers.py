@@ -227,6 +227,12 @@ def _institution(run: str) -> str:
     return next((name for key, name in _INSTITUTIONS.items() if low.endswith(key)), "")
 
 
+def _as_named(name: str, article_text: str) -> str:
+    """A speaker as a citation names them: an institution as found ("the Kremlin"), a
+    person by the fullest name the article uses."""
+    return name if _institution(name) == name else full_name(name, article_text)
+
+
 def _attributions(text: str) -> list[tuple[int, str]]:
     """(position, name) of every attribution in ``text`` that names someone."""
     found = []
@@ -309,11 +315,10 @@ def speaker_of(span: str, article_text: str, author: str, start: int | None = No
     if found:
         # the first attribution in the span: "Peskov said X, and Trump called it “Y”" is rare
         # beside "“X,” said Peskov, who had earlier called…"
-        name = min(found)[1]
-        return name if _institution(name) == name else full_name(name, article_text)
+        return _as_named(min(found)[1], article_text)
     if _PRONOUN.search(span):
         before = article_text[max(0, at - 1500) : at] if at > 0 else ""
         name = _last_named(before)
         if name:
-            return name if _institution(name) == name else full_name(name, article_text)
+            return _as_named(name, article_text)
     return author
