@@ -751,8 +751,8 @@ _IDENTITY = re.compile(
     rf"\s+of)\s+{_NAMES}\W*$|"
     rf"^\s*(?:what\s+(?:is|was)\s+|what['’]s\s+)?{_NAME_WORDS}['’]s?\s+{_POST}\W*$|"
     rf"^\s*what\s+(?:does|did)\s+{_NAME_WORDS}\s+do(?:\s+for\s+a\s+living)?\W*$|"
-    # "Sidebar: what government posts do Hegseth and Vance hold, as the article has it?"
-    rf"^(?:[^:—?]*[:—]\s*)?(?:what|which)\s+(?:\w+\s+)?{_POST}\s+(?:does|do|did)\s+{_NAMES}"
+    # "What government posts do Hegseth and Vance hold, as the article has it?"
+    rf"^\s*(?:what|which)\s+(?:\w+\s+)?{_POST}\s+(?:does|do|did)\s+{_NAMES}"
     rf"\s+(?:hold|have|occupy|fill)\b[^?]*?(?:,[^?]*)?\W*$",
     re.I,
 )
@@ -772,7 +772,8 @@ def identity_question(question: str) -> str | None:
     >>> identity_question("What posts do Hegseth and Vance hold, as the article has it?")
     'Hegseth and Vance'
     """
-    m = _IDENTITY.match(question)
+    # "Sidebar: what posts do Hegseth and Vance hold?": past the reader's lead-in
+    m = _IDENTITY.match(without_lead_in(question))
     if not m:
         return None
     return next(g for g in m.groups() if g)

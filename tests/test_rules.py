@@ -297,6 +297,9 @@ def test_unknown_names(question: str, unknown: list[str]) -> None:
             "Hegseth and Vance",
         ),
         ("What position does Hegseth hold?", "Hegseth"),
+        # any question form after a lead-in, as every other rule reads it
+        ("Quick q: who is Hegseth?", "Hegseth"),
+        ("For my class — what does JD Vance do?", "JD Vance"),
         # a role to fill, or an act: not who a named person is
         ("Who is the Russian negotiator?", None),
         ("Who is Russia's foreign minister?", None),
