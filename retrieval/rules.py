@@ -339,6 +339,8 @@ def role_terms(question: str) -> set[str]:
 
 _NAME = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
+_COUNTRY_HOMOGRAPHS = frozenset({"china", "turkey", "georgia"})
 
 
 def unknown_names(question: str, known_words: set[str]) -> list[str]:
@@ -360,6 +362,8 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     ['Donald Tusk']
     >>> unknown_names("What role should China play?", {"russia"})
     ['China']
+    >>> unknown_names("putin's essay. anything on belarus?", {"putin", "russia"})
+    ['belarus']
     """
     # the question's first word is capitalised anyway ("What", "Did"): not part of a name
     body = question.strip()
@@ -384,6 +388,15 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
         forms = country_words(word) if country_of(word) == word else frozenset()
         if forms and not forms & known_words and m.group(0) not in out:
             out.append(m.group(0))
+    # A reader typing in lower case names countries in lower case ("anything on belarus?").
+    # The corpus's own words have their capitals back by now (``Engine.truecase``), so a
+    # country still in lower case is one it never names. ("china", "turkey" and "georgia"
+    # are common words too.)
+    for m in _LOWER_WORD.finditer(body):
+        word = m.group(0)
+        forms = country_words(word) if country_of(word) == word else frozenset()
+        if forms and word not in _COUNTRY_HOMOGRAPHS and not forms & known_words:
+            out.append(word)
     return out
 
 
