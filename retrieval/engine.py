@@ -1157,6 +1157,7 @@ class ExtractiveAnswerer:
         # to understand your adversary" when that (or the sentence introducing it, as a
         # list's introduction counts for the list) is closer than any list
         prose = -np.inf
+        found: list[tuple[float, int, int]] = []  # every list that has item n
         for a_idx in self._retrieved_articles(passages):
             sids = [int(s) for s in self.engine.article_sentence_ids[a_idx]]
             for k, sid in enumerate(sids):
@@ -1168,6 +1169,8 @@ class ExtractiveAnswerer:
             for intro, items, last in self.numbered_lists(a_idx):
                 item = items.get(n if n > 0 else max(items))
                 score = float((idx.sent_vecs[intro : last + 1] @ qvec).max())
+                if item is not None:
+                    found.append((score, item, intro))
                 if item is not None and (best is None or score > best[0]):
                     best = (score, item, intro)
                 elif item is None and (short is None or score > short[0]):
@@ -1182,6 +1185,13 @@ class ExtractiveAnswerer:
                 f" (it follows “{_clip(idx.sentence_text(short[2]))}”)"
             )
             return refusal
+        if len(found) > 1 and _EACH_LIST.search(query.question):
+            # "What is item two on each list?" names no topic to be close to: item n of
+            # every list that has one, each after its introduction, in the text's order
+            chosen = []
+            for _, item, intro in sorted(found, key=lambda f: f[2]):
+                chosen += [_found(s, qvec, idx) for s in dict.fromkeys((intro, item))]
+            return self._quote(query, passages, chosen)
         if best is None or best[0] < floor or prose >= best[0]:
             return None
         chosen = [_found(best[1], qvec, idx)]
@@ -1355,6 +1365,13 @@ def _clip(text: str, n_words: int = 12) -> str:
     """The first ``n_words`` words of ``text``, to name a sentence in a note."""
     parts = text.split()
     return " ".join(parts[:n_words]) + ("…" if len(parts) > n_words else "")
+
+
+# "item two on each list", "the second point of both lists", "in every list"
+_EACH_LIST = re.compile(
+    r"\b(?:on|of|in|from|for)\s+(?:each|both|every|all)\b|\b(?:each|both|every|all)\s+(?:of\s+(?:the\s+)?)?(?:\w+\s+)?lists?\b",
+    re.I,
+)
 
 
 def _found(sid: int, qvec: np.ndarray, idx: LoadedIndex) -> tuple[float, Candidate]:

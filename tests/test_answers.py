@@ -794,6 +794,21 @@ def test_a_question_about_a_lists_items_quotes_them(seed_index: str) -> None:
     assert which.citations[0].quote.startswith("3) Make apparent before negotiations begin")
 
 
+def test_an_item_of_each_list_quotes_it_from_every_list(seed_index: str) -> None:
+    """ "What is item two on each list?" names no topic to be close to, so no list cleared
+    the cosine floor and it was refused. Item two of both of the article's lists is quoted,
+    each after its introduction; one list alone is still picked by meaning."""
+    each, one = ask_batch(
+        ["What is item two on each list?", "What is the second item of the negotiating rules?"],
+        index_dir=seed_index,
+    )
+    assert not each.abstained
+    quoted = " ".join(c.quote for c in each.citations)
+    assert "2) all compromise is tactical" in quoted and "2) Never concede" in quoted
+    assert not one.abstained and one.citations[0].quote.startswith("2) Never concede")
+    assert "all compromise" not in " ".join(c.quote for c in one.citations)
+
+
 def test_an_item_past_the_end_of_the_list_is_refused(seed_index: str) -> None:
     """Both of the article's lists stop at 3. "Rule #99" had fallen through to the usual
     rules, which quoted items 2 and 3 as the closest sentences: an answer to a question the
