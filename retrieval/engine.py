@@ -29,6 +29,7 @@ from retrieval.rules import (
     article_question,
     asked_terms,
     asks_authors_view,
+    asks_post,
     author_key,
     author_keys,
     byline_question,
@@ -51,7 +52,7 @@ from retrieval.rules import (
     split_names,
     unknown_names,
 )
-from retrieval.speakers import speaker_of
+from retrieval.speakers import gives_post, speaker_of
 from retrieval.store import LoadedIndex
 from retrieval.types import Answer, Citation, Passage
 
@@ -1048,6 +1049,10 @@ class ExtractiveAnswerer:
         # answered by Hegseth's sentence (the usual rules then answer or refuse)
         if not all(set(words(name)) <= self.engine.known_words for name in names):
             return None
+        # "What office did Chamberlain hold?" is not answered by "Chamberlain hailed…": a
+        # question asking for a post quotes where the text gives one
+        post = asks_post(query.question)
+        untitled: list[str] = []
         chosen: list[tuple[float, Candidate]] = []
         for name in names:
             terms = set(tokenize(name))
@@ -1061,6 +1066,9 @@ class ExtractiveAnswerer:
                         int(sid)
                         for sid in self.engine.article_sentence_ids[a_idx]
                         if terms <= self.engine.sentence_terms(int(sid))
+                        and (
+                            not post or gives_post(self.engine.index.sentence_text(int(sid)), name)
+                        )
                     ),
                     None,
                 )
@@ -1068,6 +1076,18 @@ class ExtractiveAnswerer:
                     chosen.append(_found(first, qvec, self.engine.index))
                     if len(names) > 1:
                         break  # one introduction per name when several are asked
+            else:
+                if post and not any(terms <= self.engine.sentence_terms(c.sid) for _, c in chosen):
+                    untitled.append(name)
+        if untitled:
+            note = f"the commentary names {' and '.join(untitled)} but gives no post or title"
+            if not chosen:
+                refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
+                refusal.notes.append(note)
+                return refusal
+            answer = self._quote(query, passages, chosen)
+            answer.notes.append(note)
+            return answer
         return self._quote(query, passages, chosen) if chosen else None
 
     def _numbered_lists(self, a_idx: int) -> list[tuple[int, dict[int, int], int]]:

@@ -792,6 +792,21 @@ def identity_question(question: str) -> str | None:
     return next(g for g in m.groups() if g)
 
 
+_ASKS_POST = re.compile(
+    rf"\b{_POST}\b|^\s*what\s+(?:does|did)\s+.+\s+do(?:\s+for\s+a\s+living)?\W*$", re.I
+)
+
+
+def asks_post(question: str) -> bool:
+    """Whether an identity question asks for a post ("What office did Chamberlain hold?",
+    "Hegseth's job?"), which a sentence naming the person without one does not give.
+
+    >>> [asks_post(q) for q in ("Hegseth's job?", "What does JD Vance do?", "Who is Vance?")]
+    [True, True, False]
+    """
+    return bool(_ASKS_POST.search(without_lead_in(question)))
+
+
 def split_names(names: str) -> list[str]:
     """The names in "Hegseth and Vance" or "Obama, Biden and Trump".
 

@@ -143,6 +143,36 @@ _NOT_PEOPLE = frozenset(
 )
 
 
+# titles that are a post ("Prime Minister"), not a form of address ("Mr.")
+_POST_TITLES = _PERSON_TITLES - {"mr", "mrs", "ms", "dr"}
+_APPOSITIVE_POST = re.compile(r"^[’']?s?\s*,\s+(?:the|a|an|who\s+(?:is|was))\s+\w")
+
+
+def gives_post(sentence: str, name: str) -> bool:
+    """Whether ``sentence`` names ``name`` with a post: a title before the name ("Defense
+    Secretary Pete Hegseth") or a description after it ("Peskov, the Kremlin's spokesman").
+
+    >>> gives_post("Comments from Defense Secretary Pete Hegseth.", "Hegseth")
+    True
+    >>> gives_post("It was “Chamberlain’s peace”, which Chamberlain hailed.", "Chamberlain")
+    False
+    >>> gives_post("President Trump then met Chamberlain.", "Chamberlain")
+    False
+    """
+    last = name.split()[-1]
+    for m in re.finditer(rf"\b{re.escape(last)}\b", sentence):
+        # the run of title and name words right before it ("former U.S. President Barack")
+        for word in reversed(re.findall(r"[\w.’']+", sentence[: m.start()])):
+            key = word.lower().rstrip(".")
+            if key in _POST_TITLES:
+                return True
+            if not (word[:1].isupper() or _is_title(word)):
+                break
+        if _APPOSITIVE_POST.match(sentence[m.end() :]):
+            return True
+    return False
+
+
 def _is_title(token: str) -> bool:
     t = token.lower().rstrip(".,’'s")
     return (

@@ -745,6 +745,19 @@ def test_who_several_people_are_quotes_where_each_is_introduced(seed_index: str)
     assert unknown.abstained
 
 
+def test_a_post_the_text_does_not_give_is_refused(seed_index: str) -> None:
+    """ "What office did Chamberlain hold?" had quoted the first sentence naming him
+    ("“Chamberlain’s peace”…"), which gives no office. A question asking for a post quotes
+    a sentence giving one, or is refused with a note saying the text gives none."""
+    office, job = ask_batch(
+        ["What office did Chamberlain hold when he signed the Munich Agreement?", "hegseth's job?"],
+        index_dir=seed_index,
+    )
+    assert office.abstained and not office.citations
+    assert "the commentary names Chamberlain but gives no post or title" in office.notes
+    assert not job.abstained and "Defense Secretary Pete Hegseth" in job.citations[0].quote
+
+
 def test_a_readers_lead_in_does_not_change_the_answer(seed_index: str) -> None:
     """ "Quick check: how many years…" is typed by its question, not its lead-in; a span of
     years between two events is answered by the sentences dating each; "where does

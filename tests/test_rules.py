@@ -354,3 +354,20 @@ def test_list_question(question: str, kind: str | None) -> None:
     from retrieval.rules import list_question
 
     assert list_question(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "post"),
+    [
+        ("What office did Chamberlain hold when he signed the pact?", True),
+        ("Hegseth's job?", True),
+        ("What does JD Vance do?", True),
+        ("Quick q: what post does Hegseth hold?", True),
+        ("Who is Pete Hegseth?", False),
+        ("Who are Hegseth and Vance?", False),
+    ],
+)
+def test_asks_post(question: str, post: bool) -> None:
+    from retrieval.rules import asks_post
+
+    assert asks_post(question) is post

@@ -108,3 +108,22 @@ def test_each_sentence_of_a_long_quotation_is_the_speakers() -> None:
     for sentence in ("The author thinks otherwise.", "The talks ended on Friday."):
         assert speaker_of(sentence, text, AUTHOR, text.index(sentence)) == AUTHOR
     assert speaker_of("“Peace is close,” said Trump.", text, AUTHOR) == "Trump"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "post"),
+    [
+        ("Comments from Defense Secretary Pete Hegseth came first.", "Hegseth", True),
+        ("He read former U.S. President Barack Obama well.", "Obama", True),
+        ("Peskov, the Kremlin's spokesman, said so.", "Peskov", True),
+        ("Kremlin spokesman Dmitry Peskov said so.", "Peskov", True),
+        # named, but with no post: a form of address, or a title that is someone else's
+        ("It was “Chamberlain’s peace”, which Chamberlain hailed.", "Chamberlain", False),
+        ("Mr. Chamberlain flew home.", "Chamberlain", False),
+        ("President Trump then met Chamberlain.", "Chamberlain", False),
+    ],
+)
+def test_gives_post(sentence: str, name: str, post: bool) -> None:
+    from retrieval.speakers import gives_post
+
+    assert gives_post(sentence, name) is post
