@@ -45,6 +45,7 @@ from retrieval.rules import (
     prescriptive,
     question_needs,
     quoted_phrases,
+    quoted_pronoun,
     role_terms,
     said_by,
     satisfies_type,
@@ -954,6 +955,11 @@ class ExtractiveAnswerer:
         phrases = quoted_phrases(query.question)
         if not phrases:
             return None
+        # "When it says 'Churchill understood this', what is the 'this'?": a quoted pronoun
+        # is what is asked about, found in the sentences before the quoted words
+        pronoun = quoted_pronoun(query.question)
+        if pronoun:
+            return self._referent(query, qvec, passages, phrases, pronoun)
         typed = question_needs(query.question) not in (None, "advice")
         chosen = self._sentences_where(
             qvec,
@@ -982,6 +988,36 @@ class ExtractiveAnswerer:
             )
             return refusal
         return self._quote_closest(query, passages, chosen)
+
+    def _referent(
+        self,
+        query: Query,
+        qvec: np.ndarray,
+        passages: list[Passage],
+        phrases: list[str],
+        pronoun: str,
+    ) -> Answer | None:
+        """What a quoted pronoun refers to: the sentence holding the quoted words, and the
+        ones before it back to the first that does not use the pronoun itself ("Translated,
+        … you cannot trust anything the man says." before "The Ukrainians understand this…
+        Churchill understood this about Hitler."), that first one leading."""
+        idx = self.engine.index
+        found = self._sentences_where(
+            qvec, passages, lambda text: all(p in normalize_quote(text) for p in phrases)
+        )
+        if not found:
+            return None
+        sid = max(found, key=lambda sc: sc[0])[1].sid
+        article = idx.sent_article[sid]
+        sids = [sid]
+        while len(sids) < self.engine.settings.max_sentences:
+            prev = sids[0] - 1
+            if prev < 0 or idx.sent_article[prev] != article:
+                break
+            sids.insert(0, prev)
+            if pronoun not in words(idx.sentence_text(prev)):
+                break
+        return self._quote(query, passages, [_found(s, qvec, idx) for s in sids])
 
     def dated(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
         """The answer to "What happened on February 12?" (or "in 2014"): the sentences of the

@@ -838,6 +838,23 @@ def quoted_phrases(question: str) -> list[str]:
     return out
 
 
+_QUOTED_PRONOUN = re.compile(
+    r"(?<!\w)[‘'\"“](this|that|these|those|it|they|them|he|him|she|her)[’'\"”](?!\w)", re.I
+)
+
+
+def quoted_pronoun(question: str) -> str | None:
+    """A pronoun the question quotes to ask what it stands for, lower-cased.
+
+    >>> quoted_pronoun("When it says 'Churchill understood this', what is the 'this'?")
+    'this'
+    >>> quoted_pronoun("What is 'Chamberlain's peace'?") is None
+    True
+    """
+    m = _QUOTED_PRONOUN.search(question)
+    return m.group(1).lower() if m else None
+
+
 def normalize_quote(text: str) -> str:
     """Text as compared for a quoted phrase: case, quote marks, spacing and the punctuation
     at its ends do not matter.

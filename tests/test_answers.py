@@ -745,6 +745,20 @@ def test_who_several_people_are_quotes_where_each_is_introduced(seed_index: str)
     assert unknown.abstained
 
 
+def test_a_quoted_pronoun_is_answered_by_what_it_stands_for(seed_index: str) -> None:
+    """ "What is the 'this' in 'Churchill understood this about Hitler'?" had quoted the
+    sentence itself. The sentences before it are quoted back to the first that does not say
+    "this", which leads: there the text says what "this" is."""
+    answer = ask(
+        "When the op-ed says 'Churchill understood this about Hitler,' what is the 'this'?",
+        index_dir=seed_index,
+    )
+    assert not answer.abstained
+    quotes = [c.quote for c in answer.citations]
+    assert "you cannot trust anything the man says" in quotes[0]
+    assert any("Churchill understood this about Hitler" in q for q in quotes[1:])
+
+
 def test_a_post_the_text_does_not_give_is_refused(seed_index: str) -> None:
     """ "What office did Chamberlain hold?" had quoted the first sentence naming him
     ("“Chamberlain’s peace”…"), which gives no office. A question asking for a post quotes

@@ -371,3 +371,19 @@ def test_asks_post(question: str, post: bool) -> None:
     from retrieval.rules import asks_post
 
     assert asks_post(question) is post
+
+
+@pytest.mark.parametrize(
+    ("question", "pronoun"),
+    [
+        ("When it says 'Churchill understood this', what is the 'this'?", "this"),
+        ("Who are “they” in “they understand this better than most”?", "they"),
+        # a quoted phrase, or a pronoun in the question's own words, is no quoted pronoun
+        ("What is 'Chamberlain's peace'?", None),
+        ("What does it say about this?", None),
+    ],
+)
+def test_quoted_pronoun(question: str, pronoun: str | None) -> None:
+    from retrieval.rules import quoted_pronoun
+
+    assert quoted_pronoun(question) == pronoun
