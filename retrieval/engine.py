@@ -29,11 +29,13 @@ from retrieval.rules import (
     article_question,
     asked_terms,
     asks_authors_view,
+    asks_first_person,
     asks_post,
     author_key,
     author_keys,
     byline_question,
     event_date,
+    first_person,
     identity_question,
     list_markers,
     list_question,
@@ -922,6 +924,36 @@ class ExtractiveAnswerer:
             query.question, f"{text}. [1]", False, [citation], passages, list(query.notes)
         )
 
+    def first_person(
+        self, query: Query, qvec: np.ndarray, passages: list[Passage]
+    ) -> Answer | None:
+        """The answer to "Does the author ever write in the first person?": the sentences
+        of the article asked about where its writer says "I", "me" or "my" outside a
+        quotation, closest to the question first; a refusal saying so when there are none.
+        None for any other question."""
+        if not asks_first_person(query.question):
+            return None
+        refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
+        picks = self._article_asked_about(
+            query, self._pool(query), refusal, "where its writer says “I”"
+        )
+        if not picks:
+            return refusal
+        (a_idx,) = picks
+        idx = self.engine.index
+        chosen = [
+            _found(int(sid), qvec, idx)
+            for sid in self.engine.article_sentence_ids[a_idx]
+            if first_person(idx.sentence_text(int(sid)))
+        ]
+        if not chosen:
+            art = idx.articles[a_idx]
+            refusal.notes.append(
+                f'"{art["title"] or art["doc_id"]}" never says “I” outside a quotation'
+            )
+            return refusal
+        return self._quote_closest(query, passages, chosen)
+
     def recommendations(self, query: Query, passages: list[Passage]) -> Answer | None:
         """ "What does the author recommend?" about one article, naming no topic: its most
         representative prescriptive sentences. None for any other question (a topic, or
@@ -1297,6 +1329,7 @@ class ExtractiveAnswerer:
             lambda: self.about_article(query, passages),
             lambda: self.numbered(query, qvec, passages),
             lambda: self.listed(query, qvec, passages),
+            lambda: self.first_person(query, qvec, passages),
             lambda: self.recommendations(query, passages),
             lambda: self.quoted(query, qvec, passages),
             lambda: self.dated(query, qvec, passages),

@@ -838,6 +838,49 @@ def quoted_phrases(question: str) -> list[str]:
     return out
 
 
+_FIRST_PERSON_QUESTION = re.compile(
+    # ("the first person to sign" is the earliest one)
+    r"\bfirst[- ]person\b(?!\s+(?:to|who|whom|that|ever|of|in\s+history)\b)|\bin\s+(?:his|her|their|the\s+author['’]s)\s+own\s+voice\b|"
+    r"\b(?:speak|speaks|write|writes|talk|talks)\s+(?:for\s+(?:him|her|them)sel(?:f|ves)|"
+    r"personally)\b|\bsay\s+[“\"']I[”\"']",
+    re.I,
+)
+# "I", "my", "me" in the writer's own words (the pronoun "I" is always capitalised)
+_FIRST_PERSON = re.compile(r"\b(?:I|I['’](?:m|ve|d|ll)|(?i:me|my|myself|mine))\b")
+_QUOTATION = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+
+
+def asks_first_person(question: str) -> bool:
+    """Whether a question asks where the writer speaks in the first person.
+
+    >>> asks_first_person("Does Dannenberg ever slip into the first person in this piece?")
+    True
+    >>> asks_first_person("Who is the first person to sign?")
+    False
+    >>> asks_first_person("What does the author think?")
+    False
+    """
+    return bool(_FIRST_PERSON_QUESTION.search(question))
+
+
+def first_person(sentence: str) -> bool:
+    """Whether a sentence says "I", "me" or "my" outside a quotation.
+
+    >>> first_person("I can understand the desire to end the war.")
+    True
+    >>> first_person("He said: “I will not give up my land.”")
+    False
+    """
+    text = _QUOTATION.sub(" ", sentence)
+    for m in _FIRST_PERSON.finditer(text):
+        before = text[: m.start()].split()
+        # "World War I", "Elizabeth I": a numeral after a name, not the writer
+        if m.group(0) == "I" and len(before) > 1 and before[-1][:1].isupper():
+            continue
+        return True
+    return False
+
+
 _QUOTED_PRONOUN = re.compile(
     r"(?<!\w)[‘'\"“](this|that|these|those|it|they|them|he|him|she|her)[’'\"”](?!\w)", re.I
 )

@@ -759,6 +759,30 @@ def test_a_quoted_pronoun_is_answered_by_what_it_stands_for(seed_index: str) -> 
     assert any("Churchill understood this about Hitler" in q for q in quotes[1:])
 
 
+def test_the_writers_first_person_is_quoted(seed_index: str, tmp_path) -> None:
+    """ "Does the author ever write in the first person?" had been refused: no sentence is
+    close in meaning to it. The writer's own "I" sentences are quoted; an "I" inside a
+    quotation is someone else's, and an article without one is refused with a note."""
+    from ingest import ingest
+
+    answer = ask(
+        "Does Dannenberg ever slip into the first person? What does he personally think?",
+        index_dir=seed_index,
+    )
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("I can understand and applaud")
+    (tmp_path / "news.md").write_text(
+        '---\ntitle: "Talks Resume"\nauthor: "Ann Lee"\n---\n'
+        "Talks resumed in Geneva on Monday. “I will not give up my land,” the president "
+        "said. Negotiators expect a draft by Friday.\n",
+        encoding="utf-8",
+    )
+    ingest([tmp_path / "news.md"], tmp_path / "index")
+    none = ask("Does the writer ever speak in the first person?", index_dir=tmp_path / "index")
+    assert none.abstained and not none.citations
+    assert '"Talks Resume" never says “I” outside a quotation' in none.notes
+
+
 def test_a_post_the_text_does_not_give_is_refused(seed_index: str) -> None:
     """ "What office did Chamberlain hold?" had quoted the first sentence naming him
     ("“Chamberlain’s peace”…"), which gives no office. A question asking for a post quotes

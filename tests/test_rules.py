@@ -387,3 +387,38 @@ def test_quoted_pronoun(question: str, pronoun: str | None) -> None:
     from retrieval.rules import quoted_pronoun
 
     assert quoted_pronoun(question) == pronoun
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Does Dannenberg ever slip into the first person in this piece?", True),
+        ("Where does the author speak personally?", True),
+        ("Does he ever write in his own voice?", True),
+        # the earliest person, not a grammatical person
+        ("Who was the first person to eat an apple?", False),
+        ("What does the author think?", False),
+    ],
+)
+def test_asks_first_person(question: str, asks: bool) -> None:
+    from retrieval.rules import asks_first_person
+
+    assert asks_first_person(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "own"),
+    [
+        ("I can understand and applaud the desire to end the war.", True),
+        ("In my view, the talks are premature.", True),
+        # someone else's "I", quoted
+        ("He said: “I will not give up my land.”", False),
+        # a numeral after a name; and the pronoun after a sentence's first word
+        ("World War I ended in 1918.", False),
+        ("When I met him, he lied.", True),
+    ],
+)
+def test_first_person(sentence: str, own: bool) -> None:
+    from retrieval.rules import first_person
+
+    assert first_person(sentence) is own
