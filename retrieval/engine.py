@@ -231,6 +231,8 @@ class Engine:
                 w = m.group(0)
                 counts = forms.setdefault(w.lower(), {})
                 counts[w] = counts.get(w, 0) + 1
+        # ...and their stems, as the rules compare words ("translates" is "translated")
+        self.known_terms = set(tokenize(" ".join(self.known_words)))
         self._cased = {
             low: form
             for low, counts in forms.items()
@@ -1009,8 +1011,15 @@ class ExtractiveAnswerer:
             # words the text never uses at all were not said in it ("Did Zelensky call the
             # talks “a betrayal”?"); a misquote of words it does use is left to the rules
             # (only content words count: "the" is in every text, and says nothing)
+            # ("translates" is misquoted from "Translated": a word's stem counts as used)
             content = {p: set(words(p)) - STOPWORDS for p in phrases}
-            unused = [p for p in phrases if content[p] and not content[p] & self.engine.known_words]
+            unused = [
+                p
+                for p in phrases
+                if content[p]
+                and not content[p] & self.engine.known_words
+                and not set(tokenize(" ".join(content[p]))) & self.engine.known_terms
+            ]
             if not unused:
                 return None
             refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))

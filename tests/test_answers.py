@@ -624,6 +624,13 @@ def test_quoted_words_the_text_never_uses_are_refused_with_a_note(seed_index: st
     assert not misquoted.abstained
     # quoting only stop-words is no claim about the text's words
     assert not any("never uses" in n for n in ask('"the the the"', index_dir=seed_index).notes)
+    # nor is another form of a word it uses ("Translated, those principles…")
+    form = ask(
+        "Dannenberg 'translates' the KGB precepts into plain English. What's his translation?",
+        index_dir=seed_index,
+    )
+    assert not form.abstained and not any("never uses" in n for n in form.notes)
+    assert any("you cannot trust anything" in c.quote for c in form.citations)
 
 
 def test_a_name_one_article_uses_is_found_among_many_that_sound_alike(tmp_path) -> None:
