@@ -127,6 +127,14 @@ _SCENE = re.compile(
 )
 
 
+_EMBEDDED = re.compile(
+    r"\s*(?:does|did|do|can|could|will)\s+(?:the\s+|this\s+|that\s+)?"
+    r"[\w'’-]+\s+(?:ever\s+|actually\s+|also\s+|even\s+)?(?:say|says|said|mention|give|gives|tell|tells|state|specify|note|report|"
+    r"reveal|indicate|explain|offer|provide|include|put)\s+(?:[\w'’-]+\s+){0,4}?"
+    r"(?=(?:how\s+(?:many|much)|when|where|(?:in\s+)?what\s+year|which\s+(?:city|country))\b)"
+)
+
+
 _IF_SO = re.compile(r",?\s+(?:and\s+)?if\s+so,?\s+(?=(?:where|when|how|which|what)\b)")
 
 
@@ -151,6 +159,8 @@ def question_needs(question: str) -> str | None:
     [None, 'count']
     >>> question_needs("Did they agree to meet, and if so where?")
     'place'
+    >>> question_needs("Does the op-ed give any figure for how many Ukrainians back NATO?")
+    'count'
     >>> [question_needs(q) for q in ("How many years separate 1919 and 2021?",
     ...                              "Where does appeasement lead?")]
     ['span', None]
@@ -165,6 +175,11 @@ def question_needs(question: str) -> str | None:
     then = _IF_SO.search(q)
     if then:
         return question_needs(q[then.end() :])
+    # "Does the op-ed give any figure for how many Ukrainians back NATO?": a yes/no wrapper
+    # around the question it asks
+    embedded = _EMBEDDED.match(q)
+    if embedded:
+        return question_needs(q[embedded.end() :])
     if _ADVICE_QUESTION.match(question):
         return "advice"
     if re.match(r"(what|which) (percentage|percent|share|proportion)\b", q):

@@ -38,6 +38,10 @@ from retrieval.rules import question_needs, role_terms, satisfies_type
         ("What country hosted the talks?", "place name"),
         ("Which states' leaders were consulted?", None),
         ("What state of mind was he in?", None),
+        # a yes/no question around the one it asks; "state" there is no verb of saying
+        ("Does the op-ed give any figure for how many Ukrainians back NATO?", "count"),
+        ("Does Putin ever say when he would stop?", "date"),
+        ("Was Moscow's state press upbeat when reports came out, or more than that?", None),
     ],
 )
 def test_question_needs(question: str, needs: str | None) -> None:
