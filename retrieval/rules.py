@@ -121,6 +121,26 @@ def without_lead_in(question: str) -> str:
     return _LEAD_IN.sub("", question, count=1)
 
 
+# a statement before a later question: the reader's context
+_CONTEXT_SENTENCE = re.compile(r"^[^?]*?[.!]\s+(?=[A-Z\"“‘'][^?]*\?)")
+
+
+def asked_part(question: str) -> str:
+    """The question without the reader's lead-in or the statements before it.
+
+    >>> asked_part("I work on a Senate staff. What does the op-ed say? Briefly.")
+    'What does the op-ed say? Briefly.'
+    >>> asked_part("What did the U.S. team say?")
+    'What did the U.S. team say?'
+    """
+    question = without_lead_in(question.strip())
+    while True:
+        m = _CONTEXT_SENTENCE.match(question)
+        if not m:
+            return question
+        question = question[m.end() :]
+
+
 _SCENE = re.compile(
     r"(?:when|where|while|as|after|before|once)\s+[^,?]+,[\"”’']?\s*(?=(?:do|does|did|is|are|was|were|"
     r"can|could|would|will|should|has|have|had|what|which|who|whom|why|how|where|when)\b)"
@@ -381,7 +401,9 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     ['belarus']
     """
     # the question's first word is capitalised anyway ("What", "Did"): not part of a name
-    body = question.strip()
+    # (nor are the names in the reader's own context: "I work on a Senate Foreign Relations
+    # staff. What does the op-ed say…?")
+    body = asked_part(question).strip()
     first = re.match(r"\S+\s*", body)
     if first:
         body = " " * first.end() + body[first.end() :]

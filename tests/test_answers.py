@@ -790,6 +790,23 @@ def test_the_writers_first_person_is_quoted(seed_index: str, tmp_path) -> None:
     assert '"Talks Resume" never says “I” outside a quotation' in none.notes
 
 
+def test_names_in_the_readers_context_do_not_refuse_the_question(seed_index: str) -> None:
+    """ "I work on a Senate Foreign Relations staff. What does the op-ed say…?" was refused:
+    "Senate Foreign Relations" is a name the text never uses, but it is the reader's, not
+    what is asked about. A name the question itself asks about still refuses it."""
+    staff, unknown = ask_batch(
+        [
+            "I work on a Senate Foreign Relations staff. Stripped to its thesis, what does the "
+            "op-ed say Trump's team needs to keep in mind going into these talks?",
+            "I work in Paris. What did Emmanuel Macron say about the talks?",
+        ],
+        index_dir=seed_index,
+    )
+    assert not staff.abstained
+    assert any("basic principles of negotiating" in c.quote for c in staff.citations)
+    assert unknown.abstained
+
+
 def test_a_post_the_text_does_not_give_is_refused(seed_index: str) -> None:
     """ "What office did Chamberlain hold?" had quoted the first sentence naming him
     ("“Chamberlain’s peace”…"), which gives no office. A question asking for a post quotes

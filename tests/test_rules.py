@@ -278,6 +278,10 @@ def test_article_question(question: str, kind: str | None) -> None:
         ("What did the British leader say?", []),
         # "the U.S." and "Washington" are America
         ("What does America want?", []),
+        # names in the reader's own context are not what is asked about
+        ("I work on a Senate Foreign Relations staff. What does Putin want?", []),
+        ("For my Cold War elective: what did the KGB teach Putin?", []),
+        ("Jane Roe asked me this. What did Donald Tusk say?", ["Donald Tusk"]),
         # typed in lower case: a country the corpus would have given its capital back
         ("putin's essay. anything on belarus?", ["belarus"]),
         ("what does washington want from america?", []),
