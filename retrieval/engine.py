@@ -1467,7 +1467,9 @@ def _clip(text: str, n_words: int = 12) -> str:
 
 # "item two on each list", "the second point of both lists", "in every list"
 _EACH_LIST = re.compile(
-    r"\b(?:on|of|in|from|for)\s+(?:each|both|every|all)\b|\b(?:each|both|every|all)\s+(?:of\s+(?:the\s+)?)?(?:\w+\s+)?lists?\b",
+    # ("in all cases" is no list: "every" and "all" need the word "list")
+    r"\b(?:on|of|in|from|for)\s+(?:each|both)\b|"
+    r"\b(?:each|both|every|all)\s+(?:of\s+(?:the\s+)?)?(?:\w+\s+)?lists?\b",
     re.I,
 )
 
