@@ -796,11 +796,18 @@ _NAME_WORDS = r"((?-i:[A-Z])[\w.’'-]*(?:\s+(?-i:[A-Z])[\w.’'-]*){0,3})"
 _ONE_NAME = r"(?-i:[A-Z])[\w.’'-]*(?:\s+(?-i:[A-Z])[\w.’'-]*){0,3}"
 _NAMES = rf"({_ONE_NAME}(?:\s*,\s*{_ONE_NAME})*(?:,?\s+and\s+{_ONE_NAME})?)"
 _POST = r"(?:job|role|title|position|post|office)s?"
+# "…in this piece?", "…, according to the article?": where to look, not more of the question
+_SCOPE = (
+    r"(?:,?\s+(?:in|within|according\s+to|per)\s+(?:the|this|that)\s+"
+    r"(?:article|piece|op-?ed|essay|column|text|commentary)\W*)?"
+)
 _IDENTITY = re.compile(
     rf"^\s*(?:who\s+(?:is|was|are|were)|who['’]s|what\s+(?:is|was|are|were)\s+the\s+{_POST}"
-    rf"\s+of)\s+{_NAMES}\W*$|"
-    rf"^\s*(?:what\s+(?:is|was)\s+|what['’]s\s+)?{_NAME_WORDS}['’]s?\s+{_POST}\W*$|"
-    rf"^\s*what\s+(?:does|did)\s+{_NAME_WORDS}\s+do(?:\s+for\s+a\s+living)?\W*$|"
+    rf"\s+of)\s+{_NAMES}{_SCOPE}\W*$|"
+    # "Hegseth's job?", "what's hegseth's job title in this piece"
+    rf"^\s*(?:what\s+(?:is|was)\s+|what['’]s\s+)?{_NAME_WORDS}['’]s?\s+(?:\w+\s+)?{_POST}"
+    rf"{_SCOPE}\W*$|"
+    rf"^\s*what\s+(?:does|did)\s+{_NAME_WORDS}\s+do(?:\s+for\s+a\s+living)?{_SCOPE}\W*$|"
     # "What government posts do Hegseth and Vance hold, as the article has it?"
     rf"^\s*(?:what|which)\s+(?:\w+\s+)?{_POST}\s+(?:does|do|did)\s+{_NAMES}"
     rf"\s+(?:hold|have|occupy|fill)\b[^?]*?(?:,[^?]*)?\W*$",
@@ -821,6 +828,8 @@ def identity_question(question: str) -> str | None:
     True
     >>> identity_question("What posts do Hegseth and Vance hold, as the article has it?")
     'Hegseth and Vance'
+    >>> identity_question("what's Hegseth's job title in this piece")
+    'Hegseth'
     """
     # "Sidebar: what posts do Hegseth and Vance hold?": past the reader's lead-in
     m = _IDENTITY.match(without_lead_in(question))

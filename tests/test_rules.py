@@ -310,6 +310,9 @@ def test_unknown_names(question: str, unknown: list[str]) -> None:
             "Hegseth and Vance",
         ),
         ("What position does Hegseth hold?", "Hegseth"),
+        # a two-word post, and where to look
+        ("what's Hegseth's job title in this piece", "Hegseth"),
+        ("Who is JD Vance, according to the article?", "JD Vance"),
         # any question form after a lead-in, as every other rule reads it
         ("Quick q: who is Hegseth?", "Hegseth"),
         ("For my class — what does JD Vance do?", "JD Vance"),
