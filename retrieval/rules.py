@@ -1162,7 +1162,10 @@ def numbered_item(question: str) -> int | None:
 _LIST_QUESTION = re.compile(
     rf"\b(?:(?P<count>how\s+many)\s+(?:[\w-]+\s+){{0,3}}?{_LIST_NOUN_PLURAL}|"
     rf"(?:which|what)\s+(?:one\s+)?of\s+(?:the|his|her|their|these|those|[\w’'-]+['’]s?)\s+"
-    rf"(?:[\w’'-]+\s+){{0,3}}?{_LIST_NOUN_PLURAL})\b",
+    rf"(?:[\w’'-]+\s+){{0,3}}?{_LIST_NOUN_PLURAL}|"
+    # "What KGB maxim does the author cite on that?": one item of a list of precepts
+    r"(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:maxim|precept|tenet|rule|principle)\s+"
+    r"(?:does|did|do)\b)\b",
     re.I,
 )
 
@@ -1180,6 +1183,8 @@ def list_question(question: str) -> str | None:
     'which'
     >>> list_question("What rules does the author lay out?") is None
     True
+    >>> list_question("What KGB maxim does the author cite on that?")
+    'which'
     >>> list_question("What is the second rule?") is None
     True
     """

@@ -867,6 +867,14 @@ def test_a_question_about_a_lists_items_quotes_them(seed_index: str) -> None:
     assert all(f"{n}) " in quoted for n in (1, 2, 3))
     assert not which.abstained
     assert which.citations[0].quote.startswith("3) Make apparent before negotiations begin")
+    # one precept asked for by what it is about, in the singular
+    maxim = ask(
+        "Would Putin have any scruples about how he gets what he wants? What KGB maxim does "
+        "the author cite on that?",
+        index_dir=seed_index,
+    )
+    assert not maxim.abstained
+    assert "the ends justify the means" in maxim.citations[0].quote
 
 
 def test_an_item_of_each_list_quotes_it_from_every_list(seed_index: str) -> None:

@@ -355,6 +355,9 @@ def test_attributions_to_the_text_are_not_what_is_asked() -> None:
         ("How many core precepts from Putin's spy training does the author list?", "count"),
         ("Which of the author's rules did the early NATO concession break?", "which"),
         ("what of his principles is about strength", "which"),
+        # one precept, asked for by what it is about
+        ("Any scruples? What KGB maxim does the author cite on that?", "which"),
+        ("What reason does the author give for haste?", None),
         # the list in general, an item by its number, and "conditions" that are no list
         ("What rules does the author lay out?", None),
         ("What's rule #3?", None),
