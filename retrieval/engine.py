@@ -1351,6 +1351,12 @@ class ExtractiveAnswerer:
         refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
         cands = self.candidates(query, qvec, passages)
         if not cands:
+            # say why when it is a name: the reader may have the wrong corpus, or a misspelling
+            unknown = unknown_names(self.engine.truecase(query.question), self.engine.known_words)
+            if unknown:
+                refusal.notes.append(
+                    "the indexed commentary never names " + ", ".join(f"“{n}”" for n in unknown)
+                )
             return refusal
         scored = self.rank(cands)
         best = scored[0][1]
