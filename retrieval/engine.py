@@ -201,6 +201,9 @@ class Engine:
         n_docs = max(index.n_chunks, 1)
         self._idf = {t: float(np.log((n_docs + 1) / (c + 0.5))) for t, c in df.items()}
         self._idf_unseen = float(np.log((n_docs + 1) / 0.5))
+        # the stems of every word the index holds, as the rules compare words ("translates"
+        # is "translated"): the terms the document frequencies were counted for
+        self.known_terms = self._idf.keys()
         self.title_terms = [set(tokenize(a["title"])) for a in arts]
         # the byline names who speaks in every sentence of the article
         self.byline_terms = [t | set(tokenize(a["author"])) for t, a in zip(self.title_terms, arts)]
@@ -231,8 +234,6 @@ class Engine:
                 w = m.group(0)
                 counts = forms.setdefault(w.lower(), {})
                 counts[w] = counts.get(w, 0) + 1
-        # ...and their stems, as the rules compare words ("translates" is "translated")
-        self.known_terms = set(tokenize(" ".join(self.known_words)))
         self._cased = {
             low: form
             for low, counts in forms.items()
@@ -1018,7 +1019,7 @@ class ExtractiveAnswerer:
                 for p in phrases
                 if content[p]
                 and not content[p] & self.engine.known_words
-                and not set(tokenize(" ".join(content[p]))) & self.engine.known_terms
+                and self.engine.known_terms.isdisjoint(tokenize(" ".join(content[p])))
             ]
             if not unused:
                 return None
@@ -1247,14 +1248,14 @@ class ExtractiveAnswerer:
             return None
         idx = self.engine.index
         floor = self.engine.settings.min_sentence_score
-        best: tuple[float, int, int] | None = None  # (score, item sid, intro sid)
         # the lists about the question that stop short of item n: (score, items, intro sid)
         short: tuple[float, int, int] | None = None
         # "What is the first principle…?" is answered by "The first of those principles is
         # to understand your adversary" when that (or the sentence introducing it, as a
         # list's introduction counts for the list) is closer than any list
         prose = -np.inf
-        found: list[tuple[float, int, int]] = []  # every list that has item n
+        # every list that has item n: (score, item sid, intro sid)
+        found: list[tuple[float, int, int]] = []
         for a_idx in self._retrieved_articles(passages):
             sids = [int(s) for s in self.engine.article_sentence_ids[a_idx]]
             for k, sid in enumerate(sids):
@@ -1268,10 +1269,10 @@ class ExtractiveAnswerer:
                 score = float((idx.sent_vecs[intro : last + 1] @ qvec).max())
                 if item is not None:
                     found.append((score, item, intro))
-                if item is not None and (best is None or score > best[0]):
-                    best = (score, item, intro)
-                elif item is None and (short is None or score > short[0]):
+                elif short is None or score > short[0]:
                     short = (score, max(items), intro)
+        # the list closest to the question (the first of equals)
+        best = max(found, key=lambda f: f[0], default=None)
         if (best is None or best[0] < floor) and short is not None and floor <= short[0] > prose:
             # "What's rule #99 of negotiating?" when the lists about negotiating stop at 3:
             # quoting items 2 and 3 as the closest sentences would answer a question the text

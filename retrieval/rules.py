@@ -417,23 +417,24 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
             # least half its words are ("Emmanuel Macron", "Donald Tusk")
             if len(name_words) > 1 and 2 * unknown >= len(name_words):
                 out.append(name)
+
     # a single word is let through as a possible synonym ("Kremlin"), but no country is
     # another's: a question about China is not answered by a text that never names it
     # (the country itself: "British wartime leader" describes Churchill, whom the text names)
-    for m in _CAPITALISED.finditer(body):
-        word = m.group(0).lower()
+    def unnamed_country(word: str) -> bool:
         forms = country_words(word) if country_of(word) == word else frozenset()
-        if forms and not forms & known_words and m.group(0) not in out:
+        return bool(forms) and not forms & known_words
+
+    for m in _CAPITALISED.finditer(body):
+        if unnamed_country(m.group(0).lower()) and m.group(0) not in out:
             out.append(m.group(0))
     # A reader typing in lower case names countries in lower case ("anything on belarus?").
     # The corpus's own words have their capitals back by now (``Engine.truecase``), so a
     # country still in lower case is one it never names. ("china", "turkey" and "georgia"
     # are common words too.)
     for m in _LOWER_WORD.finditer(body):
-        word = m.group(0)
-        forms = country_words(word) if country_of(word) == word else frozenset()
-        if forms and word not in _COUNTRY_HOMOGRAPHS and not forms & known_words:
-            out.append(word)
+        if m.group(0) not in _COUNTRY_HOMOGRAPHS and unnamed_country(m.group(0)):
+            out.append(m.group(0))
     return out
 
 
@@ -797,10 +798,7 @@ _ONE_NAME = r"(?-i:[A-Z])[\w.’'-]*(?:\s+(?-i:[A-Z])[\w.’'-]*){0,3}"
 _NAMES = rf"({_ONE_NAME}(?:\s*,\s*{_ONE_NAME})*(?:,?\s+and\s+{_ONE_NAME})?)"
 _POST = r"(?:job|role|title|position|post|office)s?"
 # "…in this piece?", "…, according to the article?": where to look, not more of the question
-_SCOPE = (
-    r"(?:,?\s+(?:in|within|according\s+to|per)\s+(?:the|this|that)\s+"
-    r"(?:article|piece|op-?ed|essay|column|text|commentary)\W*)?"
-)
+_SCOPE = rf"(?:,?\s+(?:in|within|according\s+to|per)\s+(?:the|this|that)\s+{_PIECE}\W*)?"
 _IDENTITY = re.compile(
     rf"^\s*(?:who\s+(?:is|was|are|were)|who['’]s|what\s+(?:is|was|are|were)\s+the\s+{_POST}"
     rf"\s+of)\s+{_NAMES}{_SCOPE}\W*$|"
