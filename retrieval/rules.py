@@ -376,6 +376,52 @@ _NAME = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _COUNTRY_HOMOGRAPHS = frozenset({"china", "turkey", "georgia"})
+# Countries the tokenizer does not fold a demonym into (changing its table would change
+# every stored index's terms), with the words that name each. Common words and given names
+# ("jordan", "chad") are left out.
+_MORE_COUNTRIES = {
+    name: frozenset(forms.split())
+    for name, forms in {
+        "saudi arabia": "saudi arabia saudis riyadh",
+        "poland": "poland polish warsaw poles",
+        "qatar": "qatar qatari doha",
+        "slovakia": "slovakia slovak",
+        "czech republic": "czech czechia prague",
+        "kazakhstan": "kazakhstan kazakh",
+        "uzbekistan": "uzbekistan uzbek",
+        "north korea": "korea korean pyongyang",
+        "south korea": "korea korean seoul",
+        "south africa": "africa african",
+        "nigeria": "nigeria nigerian",
+        "indonesia": "indonesia indonesian",
+        "philippines": "philippines filipino",
+        "thailand": "thailand thai",
+        "malaysia": "malaysia malaysian",
+        "singapore": "singapore",
+        "bangladesh": "bangladesh",
+        "yemen": "yemen yemeni",
+        "kosovo": "kosovo",
+        "bosnia": "bosnia bosnian",
+        "albania": "albania albanian",
+        "slovenia": "slovenia slovenian",
+        "cyprus": "cyprus cypriot",
+        "iceland": "iceland icelandic",
+        "luxembourg": "luxembourg",
+        "new zealand": "zealand",
+        "colombia": "colombia colombian",
+        "chile": "chile chilean",
+        "peru": "peru peruvian",
+        "ethiopia": "ethiopia ethiopian",
+        "kenya": "kenya kenyan",
+        "sudan": "sudan sudanese",
+        "somalia": "somalia somali",
+        "mongolia": "mongolia mongolian",
+        "myanmar": "myanmar burma burmese",
+    }.items()
+}
+_MORE_COUNTRY = re.compile(
+    r"\b(" + "|".join(sorted(_MORE_COUNTRIES, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
 
 
 def unknown_names(question: str, known_words: set[str]) -> list[str]:
@@ -399,6 +445,12 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     ['China']
     >>> unknown_names("putin's essay. anything on belarus?", {"putin", "russia"})
     ['belarus']
+    >>> unknown_names("would saudi arabia host the talks?", {"russia"})
+    ['saudi arabia']
+    >>> unknown_names("Was it as bad as the Korean War, or worse?", {"war"})
+    []
+    >>> unknown_names("Did Emmanuel Macron or Olaf Scholz react?", {"react"})
+    ['Emmanuel Macron', 'Olaf Scholz']
     """
     # the question's first word is capitalised anyway ("What", "Did"): not part of a name
     # (nor are the names in the reader's own context: "I work on a Senate Foreign Relations
@@ -435,7 +487,31 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     for m in _LOWER_WORD.finditer(body):
         if m.group(0) not in _COUNTRY_HOMOGRAPHS and unnamed_country(m.group(0)):
             out.append(m.group(0))
-    return out
+    for m in _MORE_COUNTRY.finditer(body):
+        if not _MORE_COUNTRIES[m.group(0).lower()] & known_words and m.group(0) not in out:
+            out.append(m.group(0))
+    # "…to the end of the Cold War, or further back?" offers the name as one guess beside
+    # another: the answer may be the other one, so only a question whose every guess is
+    # unknown ("Macron or Olaf Scholz") is unanswerable for it
+    return [name for name in out if not _guessed_beside_known(name, body, out, known_words)]
+
+
+_OR_AFTER = re.compile(r"\s*,?\s+or\s+([^,.;:?!]+)")
+_OR_BEFORE = re.compile(r"([^,.;:?!]+?)\s*,?\s+or\s+(?:the\s+|a\s+)?$")
+
+
+def _guessed_beside_known(name: str, body: str, unknown: list[str], known_words: set[str]) -> bool:
+    """Whether ``name`` is one side of an "X or Y" whose other side names nothing unknown
+    (no unknown name, nor a capitalised word the corpus never uses: "Chechnya or Syria")."""
+    for m in re.finditer(re.escape(name), body):
+        after = _OR_AFTER.match(body, m.end())
+        before = _OR_BEFORE.search(body[: m.start()])
+        for other in (after.group(1) if after else None, before.group(1) if before else None):
+            if other is None or any(u in other for u in unknown if u != name):
+                continue
+            if all(w.lower() in known_words for w in _CAPITALISED.findall(other)):
+                return True
+    return False
 
 
 # "Who wrote…", "who is the author", "the author's background": asked of the byline, which
