@@ -1029,7 +1029,28 @@ class ExtractiveAnswerer:
                 + ", ".join(f"“{p}”" for p in unused)
             )
             return refusal
+        # "Which Soviet-era diplomat coined 'what is ours is ours'?" asks for a diplomat: words
+        # the text gives as "an old Russian adage" do not name one
+        role = role_terms(query.question)
+        if role and not any(role <= self._near_terms(c.sid) for _, c in chosen):
+            refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
+            refusal.notes.append(
+                f"the commentary has the quoted words but names no {' or '.join(sorted(role))}"
+            )
+            return refusal
         return self._quote_closest(query, passages, chosen)
+
+    def _near_terms(self, sid: int) -> set[str]:
+        """The light terms of a sentence and its neighbours in the same article."""
+        idx = self.engine.index
+        near = [n for n in (sid - 1, sid, sid + 1) if 0 <= n < len(idx.sent_article)]
+        return set().union(
+            *(
+                self.engine.sentence_light_terms(n)
+                for n in near
+                if idx.sent_article[n] == idx.sent_article[sid]
+            )
+        )
 
     def _referent(
         self,

@@ -634,6 +634,17 @@ def test_quoted_words_the_text_never_uses_are_refused_with_a_note(seed_index: st
     assert any("you cannot trust anything" in c.quote for c in form.citations)
 
 
+def test_quoted_words_asked_of_a_role_the_text_never_names_are_refused(seed_index: str) -> None:
+    """The text gives "what is ours is ours" as an old Russian adage, naming no diplomat;
+    asked of a president, the quoted words are Trump's and the sentence names him."""
+    adage = "what is ours is ours, what is yours is negotiable"
+    diplomat = ask(f"Which Soviet-era diplomat coined '{adage}'?", index_dir=seed_index)
+    assert diplomat.abstained and not diplomat.citations
+    assert "the commentary has the quoted words but names no diplomat" in diplomat.notes
+    president = ask("Which President called the talks 'highly productive'?", index_dir=seed_index)
+    assert not president.abstained and president.citations[0].speaker == "Donald Trump"
+
+
 def test_a_name_one_article_uses_is_found_among_many_that_sound_alike(tmp_path) -> None:
     """In a large corpus, "Who is Pete Hegseth?" sounds like every profile of an official,
     and the embedding ranks dozens of those above the one article naming him; his name is
