@@ -142,7 +142,8 @@ def asked_part(question: str) -> str:
 
 
 _SCENE = re.compile(
-    r"(?:when|where|while|as|after|before|once)\s+[^,?]+,[\"”’']?\s*(?=(?:do|does|did|is|are|was|were|"
+    r"(?:when|where|while|as|after|before|once|since|given|if|though|although|"
+    r"according\s+to|per|in|going\s+by|based\s+on)\s+[^,?]+,[\"”’']?\s*(?=(?:do|does|did|is|are|was|were|"
     r"can|could|would|will|should|has|have|had|what|which|who|whom|why|how|where|when)\b)"
 )
 
@@ -177,6 +178,11 @@ def question_needs(question: str) -> str | None:
     >>> [question_needs(q) for q in ("When he calls Russia weak, does he mean it?",
     ...                              "When Putin invaded, how many troops went in?")]
     [None, 'count']
+    >>> [question_needs(q) for q in ("According to the op-ed, how long did it take?",
+    ...                              "Since he says so, does he say how many troops died?")]
+    ['measure', 'count']
+    >>> question_needs("What inflation rate does the piece cite?")
+    'count'
     >>> question_needs("Did they agree to meet, and if so where?")
     'place'
     >>> question_needs("Does the op-ed give any figure for how many Ukrainians back NATO?")
@@ -207,11 +213,14 @@ def question_needs(question: str) -> str | None:
     # "Within how many days…" counts as surely as "How many days…" ("In what year…" is left
     # untyped: "Over what time frame…" is answered by "now and in the future")
     # "How many years separate 1919 from 2021?" is answered by the two dates themselves
-    if re.match(r"how many (years|months|weeks|days|decades|centuries)\b", q) and re.search(
+    if re.match(r"how (many (years|months|weeks|days|decades|centuries)|long)\b", q) and re.search(
         r"\b(separate[sd]?|between|elapsed|passed|apart)\b", q
     ):
         return "span"
     if re.match(r"((in|within|for|by|at|after|over) )?(how (many|much)|what (number|amount))\b", q):
+        return "count"
+    # "What inflation rate does the piece cite?" asks for a figure
+    if re.match(r"(at )?(what|which) (\w+ )?rates?\b", q):
         return "count"
     # "How large is Russia's army?" is not answered by "Russia is weaker": a size is a number
     if re.match(r"how (long|large|big|old|tall|far|high|deep|wide|heavy|fast)\b", q):
