@@ -1377,7 +1377,7 @@ class ExtractiveAnswerer:
             unknown = unknown_names(self.engine.truecase(query.question), self.engine.known_words)
             if unknown:
                 refusal.notes.append(
-                    "the indexed commentary never names " + ", ".join(f"“{n}”" for n in unknown)
+                    "the indexed commentary never mentions " + ", ".join(f"“{n}”" for n in unknown)
                 )
             return refusal
         scored = self.rank(cands)

@@ -181,6 +181,8 @@ def question_needs(question: str) -> str | None:
     >>> [question_needs(q) for q in ("According to the op-ed, how long did it take?",
     ...                              "Since he says so, does he say how many troops died?")]
     ['measure', 'count']
+    >>> question_needs("By what date should the troops leave?")
+    'date'
     >>> question_needs("What inflation rate does the piece cite?")
     'count'
     >>> question_needs("Did they agree to meet, and if so where?")
@@ -230,7 +232,10 @@ def question_needs(question: str) -> str | None:
     exact = r"(?:(?:exact|precise|specific|particular) )?"
     if re.match(rf"(on )?(what|which) {exact}(date|day|month)\b", q):
         return "day"
-    if re.match(rf"(when|(what|which) {exact}(year|date|month|day|time))\b", q):
+    # "By what date should troops leave?" sets a deadline, which is a date of any kind
+    if re.match(
+        rf"(when|((by|until|before) )?(what|which) {exact}(year|date|month|day|time))\b", q
+    ):
         return "date"
     # "In what year did Putin leave the KGB?" needs a year; unlike "when", not one the
     # sentence must tie to the question's own names ("In what year did Russia invade?" is
@@ -434,7 +439,8 @@ _MORE_COUNTRY = re.compile(
 
 
 def unknown_names(question: str, known_words: set[str]) -> list[str]:
-    """Multi-word proper names in the question with a word the corpus never uses.
+    """Multi-word proper names in the question with a word the corpus never uses, and the
+    countries and years it never names.
 
     A question about "Emmanuel Macron" cannot be answered by a corpus that never names him,
     however close its sentences are in meaning. Single capitalised words are let through:
@@ -456,6 +462,10 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     ['belarus']
     >>> unknown_names("would saudi arabia host the talks?", {"russia"})
     ['saudi arabia']
+    >>> unknown_names("Did it start in 2023 or in 2022?", {"2022"})
+    []
+    >>> unknown_names("What does it make of the 2023 mutiny?", {"2022"})
+    ['2023']
     >>> unknown_names("Was it as bad as the Korean War, or worse?", {"war"})
     []
     >>> unknown_names("Did Emmanuel Macron or Olaf Scholz react?", {"react"})
@@ -499,12 +509,18 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     for m in _MORE_COUNTRY.finditer(body):
         if not _MORE_COUNTRIES[m.group(0).lower()] & known_words and m.group(0) not in out:
             out.append(m.group(0))
+    # a year names a time as surely as a name names a person: "the 2023 Wagner mutiny" is
+    # not in a text that never writes 2023
+    for m in _YEAR_WORD.finditer(body):
+        if m.group(0) not in known_words and m.group(0) not in out:
+            out.append(m.group(0))
     # "…to the end of the Cold War, or further back?" offers the name as one guess beside
     # another: the answer may be the other one, so only a question whose every guess is
     # unknown ("Macron or Olaf Scholz") is unanswerable for it
     return [name for name in out if not _guessed_beside_known(name, body, out, known_words)]
 
 
+_YEAR_WORD = re.compile(r"(?<![\d.,$£€])\b(?:1[5-9]|20)\d\d\b(?![.,]\d|\s*(?:%|percent))")
 _OR_AFTER = re.compile(r"\s*,?\s+or\s+([^,.;:?!]+)")
 _OR_BEFORE = re.compile(r"([^,.;:?!]+?)\s*,?\s+or\s+(?:the\s+|a\s+)?$")
 

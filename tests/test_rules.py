@@ -295,6 +295,11 @@ def test_article_question(question: str, kind: str | None) -> None:
         ("Is it Putin or Emmanuel Macron?", []),
         ("Did Emmanuel Macron or Olaf Scholz react?", ["Emmanuel Macron", "Olaf Scholz"]),
         ("Does he cite wars in Chechnya or Syria?", ["Syria"]),
+        # a year the corpus never writes, unless in the reader's own context or as one guess
+        ("What does it make of the 2023 mutiny?", ["2023"]),
+        ("Historians say 1917. What year does he give?", []),
+        ("Did it begin in 1917, or later?", []),
+        ("Did they pay $1850 or 2,023 dollars?", []),
     ],
 )
 def test_unknown_names(question: str, unknown: list[str]) -> None:
