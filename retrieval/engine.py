@@ -223,7 +223,9 @@ class Engine:
         # quoted, so its names do not count.
         self.known_words: set[str] = set()
         for art in arts:
-            self.known_words.update(words(f"{art['title']} {art['author']}"))
+            # (the date's year too: "What did Trump say in February 2025?" asks of an article
+            # dated 2025-02-14 that writes only "February 12")
+            self.known_words.update(words(f"{art['title']} {art['author']} {art['date'][:4]}"))
         # How the text writes each word inside a sentence: "hegseth" typed into a chat box is
         # the "Hegseth" the rules look for (``truecase``).
         forms: dict[str, dict[str, int]] = {}

@@ -634,6 +634,31 @@ def test_quoted_words_the_text_never_uses_are_refused_with_a_note(seed_index: st
     assert any("you cannot trust anything" in c.quote for c in form.citations)
 
 
+def test_a_year_the_corpus_never_writes_is_refused_unless_it_dates_an_article(tmp_path) -> None:
+    """A year is a name for a time: the 2023 mutiny is not in a text that never writes 2023,
+    but an article dated 2025 that says only "February 12" does answer for February 2025."""
+    from ingest import ingest
+
+    (tmp_path / "call.md").write_text(
+        "---\ntitle: The Call\nauthor: Ann Author\ndate: 2025-02-14\n---\n"
+        "Trump and Putin spoke by phone on February 12 for ninety minutes. "
+        "Trump called the talks productive, and Kyiv was not consulted.\n",
+        encoding="utf-8",
+    )
+    ingest([tmp_path / "call.md"], tmp_path / "index")
+    dated, unknown, guess = ask_batch(
+        [
+            "How long did Trump and Putin talk in February 2025?",
+            "How long did Trump and Putin talk in February 2023?",
+            "Was Kyiv consulted in 2023, or not at all?",
+        ],
+        index_dir=tmp_path / "index",
+    )
+    assert not dated.abstained and "ninety minutes" in dated.citations[0].quote
+    assert unknown.abstained and "the indexed commentary never mentions “2023”" in unknown.notes
+    assert not guess.abstained and "not consulted" in guess.citations[0].quote
+
+
 def test_quoted_words_asked_of_a_role_the_text_never_names_are_refused(seed_index: str) -> None:
     """The text gives "what is ours is ours" as an old Russian adage, naming no diplomat;
     asked of a president, the quoted words are Trump's and the sentence names him."""
