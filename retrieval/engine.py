@@ -27,6 +27,7 @@ from retrieval.lexical import (
 from retrieval.rules import (
     MONTHS,
     article_question,
+    asked_part,
     asked_terms,
     asks_authors_view,
     asks_first_person,
@@ -1015,11 +1016,15 @@ class ExtractiveAnswerer:
             # talks “a betrayal”?"); a misquote of words it does use is left to the rules
             # (only content words count: "the" is in every text, and says nothing)
             # ("translates" is misquoted from "Translated": a word's stem counts as used)
+            # (only words quoted in the question itself: "My style guide bans the word
+            # 'blunder.' What's the author's phrase?" quotes the reader, not the text)
+            asked = quoted_phrases(asked_part(query.question))
             content = {p: set(words(p)) - STOPWORDS for p in phrases}
             unused = [
                 p
                 for p in phrases
-                if content[p]
+                if p in asked
+                and content[p]
                 and not content[p] & self.engine.known_words
                 and self.engine.known_terms.isdisjoint(tokenize(" ".join(content[p])))
             ]

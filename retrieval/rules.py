@@ -122,7 +122,7 @@ def without_lead_in(question: str) -> str:
 
 
 # a statement before a later question: the reader's context
-_CONTEXT_SENTENCE = re.compile(r"^[^?]*?[.!]\s+(?=[A-Z\"“‘'][^?]*\?)")
+_CONTEXT_SENTENCE = re.compile(r"^[^?]*?[.!][\"”’']?\s+(?=[A-Z\"“‘'][^?]*\?)")
 
 
 def asked_part(question: str) -> str:
@@ -132,6 +132,8 @@ def asked_part(question: str) -> str:
     'What does the op-ed say? Briefly.'
     >>> asked_part("What did the U.S. team say?")
     'What did the U.S. team say?'
+    >>> asked_part("My guide bans the word 'blunder.' What's his phrase?")
+    "What's his phrase?"
     """
     question = without_lead_in(question.strip())
     while True:
@@ -145,6 +147,12 @@ _SCENE = re.compile(
     r"(?:when|where|while|as|after|before|once|since|given|if|though|although|"
     r"according\s+to|per|in|going\s+by|based\s+on)\s+[^,?]+,[\"”’']?\s*(?=(?:do|does|did|is|are|was|were|"
     r"can|could|would|will|should|has|have|had|what|which|who|whom|why|how|where|when)\b)"
+)
+
+
+_WHEN_IT_SAYS = re.compile(
+    r"when\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:says|said|writes|wrote|argues|calls|"
+    r"claims|mentions|refers|talks|warns|describes|notes)\b[^,?]*,\s*"
 )
 
 
@@ -181,6 +189,7 @@ def question_needs(question: str) -> str | None:
     >>> [question_needs(q) for q in ("According to the op-ed, how long did it take?",
     ...                              "Since he says so, does he say how many troops died?")]
     ['measure', 'count']
+    >>> question_needs("when the author says aid should go up, up from whose level?")
     >>> question_needs("By what date should the troops leave?")
     'date'
     >>> question_needs("What inflation rate does the piece cite?")
@@ -199,6 +208,11 @@ def question_needs(question: str) -> str | None:
     scene = _SCENE.match(q)
     if scene:
         return question_needs(q[scene.end() :])
+    # "when the author says aid should go up, up from whose level?": the text's words set
+    # the scene whatever follows the comma
+    quoting = _WHEN_IT_SAYS.match(q)
+    if quoting:
+        return question_needs(q[quoting.end() :])
     # "Did Trump and Putin agree to meet, and if so where?": a yes that needs a place
     then = _IF_SO.search(q)
     if then:
@@ -210,7 +224,7 @@ def question_needs(question: str) -> str | None:
         return question_needs(q[embedded.end() :])
     if _ADVICE_QUESTION.match(question):
         return "advice"
-    if re.match(r"(what|which) (percentage|percent|share|proportion)\b", q):
+    if re.match(r"((by|at|to) )?(what|which) (percentage|percent|share|proportion)\b", q):
         return "percent"
     # "Within how many days…" counts as surely as "How many days…" ("In what year…" is left
     # untyped: "Over what time frame…" is answered by "now and in the future")

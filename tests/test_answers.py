@@ -632,6 +632,14 @@ def test_quoted_words_the_text_never_uses_are_refused_with_a_note(seed_index: st
     )
     assert not form.abstained and not any("never uses" in n for n in form.notes)
     assert any("you cannot trust anything" in c.quote for c in form.citations)
+    # words the reader quotes in their own context are theirs, not a claim about the text
+    banned = ask(
+        "Our style guide bans the word 'blunder.' What's the author's own phrase for"
+        " writing off Ukraine's NATO hopes before talks began?",
+        index_dir=seed_index,
+    )
+    assert not banned.abstained and not any("never uses" in n for n in banned.notes)
+    assert any("tactical negotiating error" in c.quote for c in banned.citations)
 
 
 def test_a_year_the_corpus_never_writes_is_refused_unless_it_dates_an_article(tmp_path) -> None:
