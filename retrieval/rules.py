@@ -400,7 +400,8 @@ def role_terms(question: str) -> set[str]:
     return light_terms(phrase[-1]) if phrase else set()
 
 
-_NAME = re.compile(r"\b([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+)")
+# (a name may be joined by "of": "the House of Commons", "the Secretary of State")
+_NAME = re.compile(r"\b([A-Z][\w’'-]+(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w’'-]+)+)")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _COUNTRY_HOMOGRAPHS = frozenset({"china", "turkey", "georgia"})
