@@ -277,6 +277,19 @@ for _adjective, _country in _DEMONYMS.items():
     ) | {_adjective, _adjective + "s"}
 
 
+def alias_country(word: str) -> frozenset[str]:
+    """The words naming the country a lower-case alias stands for ("kyiv", "kremlin",
+    "washington"); empty for any other word.
+
+    >>> sorted(alias_country("kremlin"))[:3]
+    ['kremlin', 'moscow', 'russia']
+    """
+    for country, aliases in _COUNTRY_ALIASES.items():
+        if word in aliases:
+            return _COUNTRY_WORDS[country]
+    return frozenset()
+
+
 def country_of(word: str) -> str:
     """The country a lower-case demonym names (plural too), else the word itself.
 
