@@ -153,7 +153,8 @@ def asked_part(question: str) -> str:
 
 _SCENE = re.compile(
     r"(?:when|where|while|as|after|before|once|since|given|if|though|although|"
-    r"according\s+to|per|in|going\s+by|based\s+on)\s+[^,?]+,[\"”’']?\s*(?=(?:do|does|did|is|are|was|were|"
+    r"according\s+to|per|in|under|going\s+by|based\s+on)\s+[^,?]+,[\"”’']?\s*"
+    r"(?=(?:(?:in|for|by|at|within|after|over|on|to|from)\s+)?(?:do|does|did|is|are|was|were|"
     r"can|could|would|will|should|has|have|had|what|which|who|whom|why|how|where|when)\b)"
 )
 
@@ -198,6 +199,8 @@ def question_needs(question: str) -> str | None:
     ...                              "Since he says so, does he say how many troops died?")]
     ['measure', 'count']
     >>> question_needs("when the author says aid should go up, up from whose level?")
+    >>> question_needs("Under a neutral status, for how many years must it wait?")
+    'count'
     >>> question_needs("By what date should the troops leave?")
     'date'
     >>> question_needs("What inflation rate does the piece cite?")
@@ -358,7 +361,8 @@ def satisfies_type(question: str, sentence: str) -> bool:
 
 _ROLE = re.compile(
     r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?:the\s+|(?:[A-Z][\w-]*\s+)*[A-Z][\w-]*['’]s\s+)"
-    r"((?:[A-Za-z][\w.-]*\s*){1,3}?)(?=\s+(?:of|in|on|at|for|that|who|when|from)\b|\W*$)"
+    r"((?:[A-Za-z][\w.-]*\s*){1,3}?)(?=\s+(?:of|in|on|at|for|that|who|when|from|to|with)\b|"
+    r",\s+(?:according|per|in)\b|\W*$)"
 )
 
 
@@ -389,6 +393,8 @@ def role_terms(question: str) -> set[str]:
     ['secretary']
     >>> sorted(role_terms("Who is the Russian negotiator?"))
     ['negotiator']
+    >>> sorted(role_terms("Who is the current U.S. ambassador to Russia, per the piece?"))
+    ['ambassador']
     >>> role_terms("Who tried to repair the damage?")
     set()
     >>> sorted(role_terms("Which Russian general commanded the assault on Kyiv?"))
