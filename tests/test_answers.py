@@ -197,9 +197,9 @@ def test_off_topic_questions_abstain(answers, question: str) -> None:
     out = ans.to_dict()
     notes = out.pop("notes", [])
     assert out == {"question": question, "answer": REFUSAL, "abstained": True, "citations": []}
-    assert all(n.startswith("the indexed commentary never names “") for n in notes), notes
+    assert all(n.startswith("the indexed commentary never mentions “") for n in notes), notes
     if "France" in question:
-        assert notes == ["the indexed commentary never names “France”"]
+        assert notes == ["the indexed commentary never mentions “France”"]
 
 
 def test_ask_is_ask_batch_of_one(seed_index: str, answers) -> None:
@@ -851,7 +851,7 @@ def test_names_in_the_readers_context_do_not_refuse_the_question(seed_index: str
     assert any("basic principles of negotiating" in c.quote for c in staff.citations)
     assert unknown.abstained
     # the refusal says which name it is, in case the reader misspelt it or has the wrong corpus
-    assert "the indexed commentary never names “Emmanuel Macron”" in unknown.notes
+    assert "the indexed commentary never mentions “Emmanuel Macron”" in unknown.notes
 
 
 def test_a_post_the_text_does_not_give_is_refused(seed_index: str) -> None:
