@@ -682,14 +682,8 @@ class ExtractiveAnswerer:
                 # "It was recorded by The Kingston Trio" means what it says only with the
                 # sentence before it, which the quote then includes: score them together
                 cos = max(cos, (cos + all_cos[sid - 1]) / 2)
-            neighbours = [
-                int(nb)
-                for nb in (sid - 1, sid + 1)
-                if 0 <= nb < len(idx.sent_article) and idx.sent_article[nb] == a_idx
-            ]
-            if role and not role <= set().union(
-                *(self.engine.sentence_light_terms(n) for n in (int(sid), *neighbours))
-            ):
+            neighbours = self._neighbours(int(sid))
+            if role and not role <= self._near_terms(int(sid)):
                 continue
             context = set(toks) | self.engine.title_terms[int(a_idx)]
             for nb in neighbours:
@@ -843,7 +837,7 @@ class ExtractiveAnswerer:
             return None
         idx = self.engine.index
         arts = idx.articles
-        refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
+        refusal = self._refusal(query, passages)
         pool = self._pool(query)
         if named:
             wanted = {author_key(n) for n in named}
@@ -902,7 +896,7 @@ class ExtractiveAnswerer:
         kind = article_question(query.question)
         if kind is None:
             return None
-        refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
+        refusal = self._refusal(query, passages)
         what = "what it says" if kind == "overview" else f"its {kind}"
         picks = self._article_asked_about(query, self._pool(query), refusal, what)
         if not picks:
@@ -939,7 +933,7 @@ class ExtractiveAnswerer:
         None for any other question."""
         if not asks_first_person(query.question):
             return None
-        refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
+        refusal = self._refusal(query, passages)
         picks = self._article_asked_about(
             query, self._pool(query), refusal, "where its writer says “I”"
         )
@@ -1030,33 +1024,32 @@ class ExtractiveAnswerer:
             ]
             if not unused:
                 return None
-            refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
-            refusal.notes.append(
+            return self._refusal(
+                query,
+                passages,
                 "the indexed commentary never uses the quoted words "
-                + ", ".join(f"“{p}”" for p in unused)
+                + ", ".join(f"“{p}”" for p in unused),
             )
-            return refusal
         # "Which Soviet-era diplomat coined 'what is ours is ours'?" asks for a diplomat: words
         # the text gives as "an old Russian adage" do not name one
         role = role_terms(query.question)
         if role and not any(role <= self._near_terms(c.sid) for _, c in chosen):
-            refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
-            refusal.notes.append(
-                f"the commentary has the quoted words but names no {' or '.join(sorted(role))}"
+            return self._refusal(
+                query,
+                passages,
+                f"the commentary has the quoted words but names no {' or '.join(sorted(role))}",
             )
-            return refusal
         return self._quote_closest(query, passages, chosen)
+
+    def _neighbours(self, sid: int) -> list[int]:
+        """The sentences just before and after ``sid`` in its article."""
+        art = self.engine.index.sent_article
+        return [n for n in (sid - 1, sid + 1) if 0 <= n < len(art) and art[n] == art[sid]]
 
     def _near_terms(self, sid: int) -> set[str]:
         """The light terms of a sentence and its neighbours in the same article."""
-        idx = self.engine.index
-        near = [n for n in (sid - 1, sid, sid + 1) if 0 <= n < len(idx.sent_article)]
         return set().union(
-            *(
-                self.engine.sentence_light_terms(n)
-                for n in near
-                if idx.sent_article[n] == idx.sent_article[sid]
-            )
+            *(self.engine.sentence_light_terms(n) for n in (sid, *self._neighbours(sid)))
         )
 
     def _referent(
@@ -1103,6 +1096,10 @@ class ExtractiveAnswerer:
             qvec, passages, lambda text: bool(pattern.search(normalize_date(text)))
         )
         return self._quote_closest(query, passages, chosen) if chosen else None
+
+    def _refusal(self, query: Query, passages: list[Passage], *notes: str) -> Answer:
+        """The plain refusal, with the query's notes and any saying why."""
+        return Answer(query.question, REFUSAL, True, [], passages, [*query.notes, *notes])
 
     def _sentences_where(
         self, qvec: np.ndarray, passages: list[Passage], test: Callable[[str], bool]
@@ -1188,9 +1185,7 @@ class ExtractiveAnswerer:
         if untitled:
             note = f"the commentary names {' and '.join(untitled)} but gives no post or title"
             if not chosen:
-                refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
-                refusal.notes.append(note)
-                return refusal
+                return self._refusal(query, passages, note)
             answer = self._quote(query, passages, chosen)
             answer.notes.append(note)
             return answer
@@ -1305,12 +1300,12 @@ class ExtractiveAnswerer:
             # "What's rule #99 of negotiating?" when the lists about negotiating stop at 3:
             # quoting items 2 and 3 as the closest sentences would answer a question the text
             # does not, so refuse and say how far the list goes
-            refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
-            refusal.notes.append(
+            return self._refusal(
+                query,
+                passages,
                 f"the closest numbered list in the commentary has {short[1]} items, no item {n}"
-                f" (it follows “{_clip(idx.sentence_text(short[2]))}”)"
+                f" (it follows “{_clip(idx.sentence_text(short[2]))}”)",
             )
-            return refusal
         if len(found) > 1 and _EACH_LIST.search(query.question):
             # "What is item two on each list?" names no topic to be close to: item n of
             # every list that has one, each after its introduction, in the text's order
@@ -1377,7 +1372,7 @@ class ExtractiveAnswerer:
             special = rule()
             if special is not None:
                 return special
-        refusal = Answer(query.question, REFUSAL, True, [], passages, list(query.notes))
+        refusal = self._refusal(query, passages)
         cands = self.candidates(query, qvec, passages)
         if not cands:
             # say why when it is a name: the reader may have the wrong corpus, or a misspelling

@@ -277,6 +277,9 @@ for _adjective, _country in _DEMONYMS.items():
     ) | {_adjective, _adjective + "s"}
 
 
+_ALIAS_COUNTRY = {alias: c for c, aliases in _COUNTRY_ALIASES.items() for alias in aliases}
+
+
 def alias_country(word: str) -> frozenset[str]:
     """The words naming the country a lower-case alias stands for ("kyiv", "kremlin",
     "washington"); empty for any other word.
@@ -284,10 +287,8 @@ def alias_country(word: str) -> frozenset[str]:
     >>> sorted(alias_country("kremlin"))[:3]
     ['kremlin', 'moscow', 'russia']
     """
-    for country, aliases in _COUNTRY_ALIASES.items():
-        if word in aliases:
-            return _COUNTRY_WORDS[country]
-    return frozenset()
+    country = _ALIAS_COUNTRY.get(word)
+    return _COUNTRY_WORDS[country] if country else frozenset()
 
 
 def country_of(word: str) -> str:

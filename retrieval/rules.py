@@ -20,7 +20,8 @@ from retrieval.lexical import (
     words,
 )
 
-_YEAR = r"(?:1[5-9]\d\d|20\d\d)s?"
+_YEAR_DIGITS = r"(?:1[5-9]\d\d|20\d\d)"
+_YEAR = rf"{_YEAR_DIGITS}s?"
 _YEAR_ALONE = re.compile(rf"\b{_YEAR}\b")
 # A count: digits that are not a year, or a number word. "two of his objectives" is a count.
 # List markers ("1) the ends justify the means") are not counts.
@@ -564,7 +565,8 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
 
 
 _MID_CAPITAL = re.compile(r"(?<![.:;!?—–]\s)(?<![.:;!?—–])\b([A-Z][\w-]*)")
-_YEAR_WORD = re.compile(r"(?<![\d.,$£€])\b(?:1[5-9]|20)\d\d\b(?![.,]\d|\s*(?:%|percent))")
+# a year as a word of its own: not "1990s", "$1850", "2,023" or "2022.5", nor a percentage
+_YEAR_WORD = re.compile(rf"(?<![\d.,$£€])\b{_YEAR_DIGITS}\b(?![.,]\d|\s*(?:%|percent))")
 _OR_AFTER = re.compile(r"\s*,?\s+or\s+([^,.;:?!]+)")
 _OR_BEFORE = re.compile(r"([^,.;:?!]+?)\s*,?\s+or\s+(?:the\s+|a\s+)?$")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,18 @@ from retrieval import ask, ask_batch, search
 from retrieval.engine import REFUSAL
 
 from .conftest import SEED_ID
+
+
+def _index(tmp_path: Path, articles: dict[str, str]) -> Path:
+    """Write ``articles`` (file name to text) into ``tmp_path`` and ingest them all into
+    ``tmp_path / "index"``, which is returned."""
+    from ingest import ingest
+
+    for name, text in articles.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ingest([tmp_path], tmp_path / "index")
+    return tmp_path / "index"
+
 
 # (question as a reader would ask it, a fact the cited quote must contain). Several are
 # paraphrases that share few words with the text.
@@ -399,14 +412,10 @@ def test_close_quotes_go_to_a_second_voice(tmp_path) -> None:
     with it Ben is heard."""
     import dataclasses
 
-    from ingest import ingest
     from retrieval.api import _query, get_engine
     from retrieval.engine import Engine
 
-    for name, text in TWO_VOICES.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    ingest([tmp_path], tmp_path / "index")
-    engine = get_engine(tmp_path / "index")
+    engine = get_engine(_index(tmp_path, TWO_VOICES))
     question = "Should drones monitor the ceasefire?"
     off = Engine(
         engine.index, engine.embedder, dataclasses.replace(engine.settings, diversity_penalty=0)
@@ -448,12 +457,7 @@ def test_a_question_about_who_wrote_something_else_reads_the_text(seed_index: st
 
 
 def test_who_wrote_it_picks_the_article_by_topic_among_many(tmp_path) -> None:
-    from ingest import ingest
-
-    for name, text in TWO_VOICES.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    index = tmp_path / "index"
-    ingest([tmp_path], index)
+    index = _index(tmp_path, TWO_VOICES)
     vague, topical, named = ask_batch(
         [
             "Who wrote this?",
@@ -518,12 +522,7 @@ def test_title_publisher_and_date_come_from_the_front_matter(seed_index: str) ->
 
 
 def test_overview_picks_the_article_by_topic_among_many(tmp_path) -> None:
-    from ingest import ingest
-
-    for name, text in TWO_VOICES.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    index = tmp_path / "index"
-    ingest([tmp_path], index)
+    index = _index(tmp_path, TWO_VOICES)
     vague, topical = ask_batch(
         ["What is this article about?", "Summarize the article on sanctions and the truce."],
         index_dir=index,
@@ -577,7 +576,6 @@ def test_a_lower_case_question_keeps_its_own_words_in_the_answer(seed_index: str
 def test_who_someone_is_comes_from_each_article_that_names_them(tmp_path) -> None:
     """Two authors introduce the same official differently: each article's first mention is
     quoted, under its own author; a name no article uses is refused."""
-    from ingest import ingest
 
     articles = {
         "ann.md": (
@@ -591,9 +589,7 @@ def test_who_someone_is_comes_from_each_article_that_names_them(tmp_path) -> Non
             "three rounds of talks. Grain exports fell sharply.\n"
         ),
     }
-    for name, text in articles.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    ingest([tmp_path], tmp_path / "index")
+    _index(tmp_path, articles)
     answer = ask("who is kovac?", index_dir=tmp_path / "index")
     assert not answer.abstained
     quotes = {c.author: c.quote for c in answer.citations}
@@ -645,15 +641,12 @@ def test_quoted_words_the_text_never_uses_are_refused_with_a_note(seed_index: st
 def test_a_year_the_corpus_never_writes_is_refused_unless_it_dates_an_article(tmp_path) -> None:
     """A year is a name for a time: the 2023 mutiny is not in a text that never writes 2023,
     but an article dated 2025 that says only "February 12" does answer for February 2025."""
-    from ingest import ingest
-
-    (tmp_path / "call.md").write_text(
+    call = (
         "---\ntitle: The Call\nauthor: Ann Author\ndate: 2025-02-14\n---\n"
         "Trump and Putin spoke by phone on February 12 for ninety minutes. "
-        "Trump called the talks productive, and Kyiv was not consulted.\n",
-        encoding="utf-8",
+        "Trump called the talks productive, and Kyiv was not consulted.\n"
     )
-    ingest([tmp_path / "call.md"], tmp_path / "index")
+    _index(tmp_path, {"call.md": call})
     dated, unknown, guess = ask_batch(
         [
             "How long did Trump and Putin talk in February 2025?",
@@ -712,11 +705,7 @@ def test_a_name_one_article_uses_is_found_among_many_that_sound_alike(tmp_path) 
 def test_a_question_naming_an_author_reads_only_their_articles(tmp_path) -> None:
     """ "What does Ben Writer think…" quotes Ben Writer, never a closer sentence by someone
     else, and says so; when the named author does not address it, that is a refusal."""
-    from ingest import ingest
-
-    for name, text in TWO_VOICES.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    ingest([tmp_path], tmp_path / "index")
+    _index(tmp_path, TWO_VOICES)
     ben, ann, anyone = ask_batch(
         [
             "What does Writer think about drones watching the ceasefire line?",
@@ -737,21 +726,17 @@ def test_a_question_about_the_authors_view_skips_texts_without_an_author(tmp_pat
     """Among op-eds and reference pages without a byline, "what does the writer think"
     asks for an author's view: a reference page's closer sentence (which even mentions an
     author) is not quoted as that view. A question that asks for no view reads everything."""
-    from ingest import ingest
-
-    (tmp_path / "op-ed.md").write_text(
-        '---\ntitle: "Relief Must Wait"\nauthor: "Ann Lee"\n---\n'
-        "The West should not ease its sanctions on Moscow until the guns have been silent "
-        "for a full year. Lifting them sooner rewards aggression.\n",
-        encoding="utf-8",
+    _index(
+        tmp_path,
+        {
+            "op-ed.md": '---\ntitle: "Relief Must Wait"\nauthor: "Ann Lee"\n---\n'
+            "The West should not ease its sanctions on Moscow until the guns have been silent "
+            "for a full year. Lifting them sooner rewards aggression.\n",
+            "glossary.md": "# Sanctions relief\n\nSanctions relief is the lifting of sanctions "
+            "on a country. The author of the standard handbook says sanctions relief should "
+            "come as soon as a ceasefire is signed.\n",
+        },
     )
-    (tmp_path / "glossary.md").write_text(
-        "# Sanctions relief\n\nSanctions relief is the lifting of sanctions on a country. "
-        "The author of the standard handbook says sanctions relief should come as soon as a "
-        "ceasefire is signed.\n",
-        encoding="utf-8",
-    )
-    ingest([tmp_path], tmp_path / "index")
     questions = [
         "What does the writer think about sanctions relief?",
         "In the author's view, what should happen to sanctions?",
@@ -815,21 +800,18 @@ def test_the_writers_first_person_is_quoted(seed_index: str, tmp_path) -> None:
     """ "Does the author ever write in the first person?" had been refused: no sentence is
     close in meaning to it. The writer's own "I" sentences are quoted; an "I" inside a
     quotation is someone else's, and an article without one is refused with a note."""
-    from ingest import ingest
-
     answer = ask(
         "Does Dannenberg ever slip into the first person? What does he personally think?",
         index_dir=seed_index,
     )
     assert not answer.abstained
     assert answer.citations[0].quote.startswith("I can understand and applaud")
-    (tmp_path / "news.md").write_text(
+    news = (
         '---\ntitle: "Talks Resume"\nauthor: "Ann Lee"\n---\n'
         "Talks resumed in Geneva on Monday. “I will not give up my land,” the president "
-        "said. Negotiators expect a draft by Friday.\n",
-        encoding="utf-8",
+        "said. Negotiators expect a draft by Friday.\n"
     )
-    ingest([tmp_path / "news.md"], tmp_path / "index")
+    _index(tmp_path, {"news.md": news})
     none = ask("Does the writer ever speak in the first person?", index_dir=tmp_path / "index")
     assert none.abstained and not none.citations
     assert '"Talks Resume" never says “I” outside a quotation' in none.notes
