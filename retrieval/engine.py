@@ -18,6 +18,8 @@ from retrieval.errors import InvalidInputError
 from retrieval.lexical import (
     STOPWORDS,
     BM25Index,
+    alias_country,
+    country_words,
     dictionary_words,
     light_terms,
     spelling_fix,
@@ -55,6 +57,7 @@ from retrieval.rules import (
     speaks,
     split_names,
     unknown_names,
+    unmentioned_topic,
 )
 from retrieval.speakers import gives_post, speaker_of
 from retrieval.store import LoadedIndex
@@ -477,6 +480,19 @@ class Engine:
             passages.append(p)
         return passages
 
+    def knows(self, word: str) -> bool:
+        """Whether the quotable text uses ``word``, in any inflection ("refineries" of
+        "refinery"), or names its country ("Kyiv", "Americans").
+
+        >>> engine.knows("kyiv")  # doctest: +SKIP
+        True
+        """
+        return (
+            word in self.known_words
+            or not self.known_terms.isdisjoint(tokenize(word))
+            or bool((alias_country(word) | country_words(word)) & self.known_words)
+        )
+
     def truecase(self, question: str) -> str:
         """A question typed all in lower case, with the words the text only ever writes
         capitalised restored, so name rules see names: "what did putin say" asks about Putin.
@@ -589,7 +605,11 @@ class ExtractiveAnswerer:
                 sent_ids.setdefault(sid, rank)
         # "what did putin say" is asked of Putin's words, as "What did Putin say" is
         question = self.engine.truecase(query.question)
-        if not sent_ids or unknown_names(question, self.engine.known_words):
+        if (
+            not sent_ids
+            or unknown_names(question, self.engine.known_words)
+            or unmentioned_topic(question, self.engine.knows)
+        ):
             return []
         # Sentence-level dense search over the whole index (or the chosen articles) adds the
         # best single sentences whose chunk missed the passage cut: a bi-encoder reranker.
@@ -1376,10 +1396,16 @@ class ExtractiveAnswerer:
         cands = self.candidates(query, qvec, passages)
         if not cands:
             # say why when it is a name: the reader may have the wrong corpus, or a misspelling
-            unknown = unknown_names(self.engine.truecase(query.question), self.engine.known_words)
+            question = self.engine.truecase(query.question)
+            unknown = unknown_names(question, self.engine.known_words)
             if unknown:
                 refusal.notes.append(
                     "the indexed commentary never mentions " + ", ".join(f"“{n}”" for n in unknown)
+                )
+            elif unused := unmentioned_topic(question, self.engine.knows):
+                refusal.notes.append(
+                    "the indexed commentary never uses the words "
+                    + ", ".join(f"“{w}”" for w in unused)
                 )
             return refusal
         scored = self.rank(cands)

@@ -8,6 +8,7 @@ corpus never mentions cannot be answered from it. These checks are pure function
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from retrieval.lexical import (
@@ -562,6 +563,51 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     # another: the answer may be the other one, so only a question whose every guess is
     # unknown ("Macron or Olaf Scholz") is unanswerable for it
     return [name for name in out if not _guessed_beside_known(name, body, out, known_words)]
+
+
+# "Does the op-ed bring up X?", "Is there any mention of X?": asks whether the text has X
+_TOPIC = re.compile(
+    r"(?:does|did|do|is\s+there|has|have)\b.*?\b(?:mention(?:s|ed)?(?:\s+of)?|brings?\s+up|"
+    r"discuss(?:es|ed)?|cites?|cited|raise[sd]?|address(?:es|ed)?|talks?\s+about|"
+    r"says?\s+anything\s+(?:about|on)|touch(?:es)?\s+on|points?\s+to|invoke[sd]?)\s+(.+)",
+    re.I | re.S,
+)
+# X ends where the reader says why they ask ("…as evidence of his hostility", "…when
+# discussing the war", ", such as…"): those words are the reader's, not what is looked for
+_TOPIC_END = re.compile(
+    r"\s(?:as|when|while|to\s+(?:argue|back|support|show|explain))\s.*|[,;:?!(].*", re.I | re.S
+)
+_TOPIC_FILLER = frozenset({"any", "anything", "all", "at", "whether"})
+
+
+def unmentioned_topic(question: str, knows: Callable[[str], bool]) -> list[str]:
+    """The words of X in "Does the text mention X?" that the corpus never uses, when they
+    are at least two and at least half of X's words; else none.
+
+    A reader asking whether the commentary brings up "Ukraine's long-range drone strikes on
+    Russian oil refineries" is told it never does, rather than shown the closest sentence
+    about Ukraine. One unknown word is let through (a synonym: "NATO enlargement" for the
+    text's "expansion"), and so is a topic in words the text uses.
+
+    >>> known = {"putin", "ukraine", "russian", "nato", "war"}.__contains__
+    >>> unmentioned_topic("Does the piece bring up drone strikes on oil refineries?", known)
+    ['drone', 'strikes', 'oil', 'refineries']
+    >>> unmentioned_topic("Does the op-ed discuss NATO enlargement at all?", known)
+    []
+    >>> unmentioned_topic("What does the op-ed say about drone strikes?", known)
+    []
+    """
+    m = _TOPIC.match(asked_part(question).strip())
+    if not m:
+        return []
+    topic = _TOPIC_END.sub("", m.group(1))
+    content = [
+        w
+        for w in dict.fromkeys(words(topic))
+        if w not in STOPWORDS and w not in _TOPIC_FILLER and not w.isdigit()
+    ]
+    unknown = [w for w in content if not knows(w)]
+    return unknown if len(unknown) >= 2 and 2 * len(unknown) >= len(content) else []
 
 
 _MID_CAPITAL = re.compile(r"(?<![.:;!?—–]\s)(?<![.:;!?—–])\b([A-Z][\w-]*)")

@@ -671,6 +671,25 @@ def test_quoted_words_asked_of_a_role_the_text_never_names_are_refused(seed_inde
     assert not president.abstained and president.citations[0].speaker == "Donald Trump"
 
 
+def test_asking_whether_the_text_brings_up_something_it_never_words_is_refused(
+    seed_index: str,
+) -> None:
+    """A reader asking "Does the op-ed mention X?" wants to know whether the text has X;
+    when most of X's words are nowhere in it, the reader is told which, not shown the
+    closest sentence about Europe. A topic in the text's words, or in one word it lacks
+    (a synonym), is still answered."""
+    grids, call = ask_batch(
+        [
+            "Does the op-ed mention cyberattacks on European power grids?",
+            "does the piece bring up the phone call between trump and putin?",
+        ],
+        index_dir=seed_index,
+    )
+    assert grids.abstained and not grids.citations
+    assert grids.notes == ["the indexed commentary never uses the words “cyberattacks”, “grids”"]
+    assert not call.abstained and "Trump-Putin call" in call.citations[0].quote
+
+
 def test_a_name_one_article_uses_is_found_among_many_that_sound_alike(tmp_path) -> None:
     """In a large corpus, "Who is Pete Hegseth?" sounds like every profile of an official,
     and the embedding ranks dozens of those above the one article naming him; his name is

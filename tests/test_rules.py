@@ -332,6 +332,31 @@ def test_unknown_names(question: str, unknown: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "unused"),
+    [
+        (
+            "Does the piece bring up Ukraine's long-range drone strikes on oil refineries?",
+            ["long", "range", "drone", "strikes", "oil", "refineries"],
+        ),
+        # the reader's reason for asking is not what is looked for
+        ("Did he cite sabotage and arson as evidence of hostility?", ["sabotage", "arson"]),
+        ("Is there any mention of grain corridors?", ["grain", "corridors"]),
+        ("I cover energy. Does the op-ed say anything about gas pipelines?", ["gas", "pipelines"]),
+        # one word the text lacks may be its synonym; half the topic known is a topic it has
+        ("Does the op-ed discuss NATO enlargement at all?", []),
+        ("Does the op-ed mention Putin's drone war?", []),
+        # not asking whether the text has something
+        ("What does the op-ed say about drone strikes on refineries?", []),
+    ],
+)
+def test_unmentioned_topic(question: str, unused: list[str]) -> None:
+    from retrieval.rules import unmentioned_topic
+
+    known = {"ukraine", "nato", "putin", "war", "evidence", "hostility"}
+    assert unmentioned_topic(question, known.__contains__) == unused
+
+
+@pytest.mark.parametrize(
     ("question", "name"),
     [
         ("Who is Pete Hegseth?", "Pete Hegseth"),
