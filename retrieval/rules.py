@@ -569,7 +569,11 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
 _TOPIC = re.compile(
     r"(?:does|did|do|is\s+there|has|have)\b.*?\b(?:mention(?:s|ed)?(?:\s+of)?|brings?\s+up|"
     r"discuss(?:es|ed)?|cites?|cited|raise[sd]?|address(?:es|ed)?|talks?\s+about|"
-    r"says?\s+anything\s+(?:about|on)|touch(?:es)?\s+on|points?\s+to|invoke[sd]?)\s+(.+)",
+    r"says?\s+anything\s+(?:about|on)|touch(?:es)?\s+on|points?\s+to|invoke[sd]?|"
+    r"quote[sd]?|says?\s+whether|include[sd]?|covers?|reference[sd]?|"
+    r"acknowledge[sd]?|explore[sd]?|examine[sd]?|get\s+into|go(?:es)?\s+into|deals?\s+with|"
+    r"weighs?\s+in\s+on|offers?|provides?|reports?|note[sd]?|considers?|"
+    r"speaks?\s+(?:to|about|of)|comments?\s+on)\s+(.+)",
     re.I | re.S,
 )
 # X ends where the reader says why they ask ("…as evidence of his hostility", "…when

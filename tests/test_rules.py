@@ -342,6 +342,8 @@ def test_unknown_names(question: str, unknown: list[str]) -> None:
         ("Did he cite sabotage and arson as evidence of hostility?", ["sabotage", "arson"]),
         ("Is there any mention of grain corridors?", ["grain", "corridors"]),
         ("I cover energy. Does the op-ed say anything about gas pipelines?", ["gas", "pipelines"]),
+        ("Does it say whether embassy staff return to Ukraine?", ["embassy", "staff", "return"]),
+        ("Does the author quote Putin on the Soviet collapse?", ["soviet", "collapse"]),
         # one word the text lacks may be its synonym; half the topic known is a topic it has
         ("Does the op-ed discuss NATO enlargement at all?", []),
         ("Does the op-ed mention Putin's drone war?", []),
