@@ -28,6 +28,7 @@ from retrieval.lexical import (
 )
 from retrieval.rules import (
     MONTHS,
+    article_place,
     article_question,
     asked_part,
     asked_terms,
@@ -58,6 +59,7 @@ from retrieval.rules import (
     split_names,
     unknown_names,
     unmentioned_topic,
+    without_place,
 )
 from retrieval.speakers import gives_post, speaker_of
 from retrieval.store import LoadedIndex
@@ -1117,6 +1119,65 @@ class ExtractiveAnswerer:
         )
         return self._quote_closest(query, passages, chosen) if chosen else None
 
+    def placed(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
+        """The answer to a question pointing at a place in the article ("Per the opening
+        sentence, which two countries are talking?", "What does the closing paragraph say
+        about allies?"): that place in the best retrieved article, its sentences closest in
+        meaning first. None when the question points nowhere, names what the corpus never
+        does, or asks a kind of fact (a date, a number…) the place does not give.
+
+        A bi-encoder does not read position: the opening sentence is 0.25 from "per the
+        opening sentence, which two countries are the talks between?".
+        """
+        places = article_place(asked_part(query.question))
+        question = self.engine.truecase(query.question)
+        if (
+            not places
+            or not passages
+            or unknown_names(question, self.engine.known_words)
+            or unmentioned_topic(question, self.engine.knows)
+        ):
+            return None
+        idx = self.engine.index
+        a_idx = self._retrieved_articles(passages)[0]
+        text = idx.articles[a_idx]["text"]
+        paragraphs: list[list[int]] = []
+        for sid in sorted(int(s) for s in self.engine.article_sentence_ids[a_idx]):
+            gap = (
+                text[int(idx.sent_end[paragraphs[-1][-1]]) : int(idx.sent_start[sid])]
+                if paragraphs
+                else ""
+            )
+            if paragraphs and "\n\n" not in gap:
+                paragraphs[-1].append(sid)
+            else:
+                paragraphs.append([sid])
+        typed = question_needs(question) not in (None, "advice")
+        # the place is only where to look: what is asked must be there ("What figure does
+        # the opening paragraph give for casualties?" is not answered by that paragraph)
+        asked = asked_terms(without_place(asked_part(question)))
+        per_place = -(-self.engine.settings.max_sentences // len(places))
+        chosen: list[tuple[float, Candidate]] = []
+        for where, size in places.items():
+            ordered = paragraphs if where == "first" else paragraphs[::-1]
+            # a section is two paragraphs; "near the top" of an article whose lede is one
+            # sentence runs on into the next paragraph
+            wide = size == "paragraphs" or (size == "around" and len(ordered[0]) == 1)
+            region = [sid for para in ordered[: 2 if wide else 1] for sid in para]
+            if asked and not any(asked & self.engine.sentence_light_terms(s) for s in region):
+                return None
+            if size == "sentence":
+                region = [ordered[0][0] if where == "first" else ordered[0][-1]]
+            found = [
+                _found(sid, qvec, idx)
+                for sid in region
+                if not typed or satisfies_type(question, idx.sentence_text(sid))
+            ]
+            chosen += sorted(found, key=lambda sc: -sc[0])[:per_place]
+        if not chosen:
+            return None
+        return self._quote(query, passages, chosen[: self.engine.settings.max_sentences])
+
     def _refusal(self, query: Query, passages: list[Passage], *notes: str) -> Answer:
         """The plain refusal, with the query's notes and any saying why."""
         return Answer(query.question, REFUSAL, True, [], passages, [*query.notes, *notes])
@@ -1387,6 +1448,7 @@ class ExtractiveAnswerer:
             lambda: self.quoted(query, qvec, passages),
             lambda: self.dated(query, qvec, passages),
             lambda: self.identity(query, qvec, passages),
+            lambda: self.placed(query, qvec, passages),
         )
         for rule in rules:
             special = rule()

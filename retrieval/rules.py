@@ -1167,6 +1167,79 @@ MONTHS = [
     "november",
     "december",
 ]
+# A place in the article ("the opening sentence", "in the closing paragraphs", "How does
+# the piece end?"), which no embedding reads. "The first line of defense" and "at the end of
+# the war" are not the article's; "in the end" means "finally".
+_THE_PIECE = (
+    r"(?:(?:the|this|that|its|his|her)\s+)?(?:piece|article|op-?ed|column|essay|commentary|"
+    r"text|analysis)"
+)
+_NOT_OF_ANOTHER = rf"(?!\s+of\s+(?!{_THE_PIECE}))(?!['’]s)"
+_UNIT = r"(?:sentences?|lines?|paragraphs?|grafs?|sections?|passages?|words)"
+_PLACES = {
+    "first": re.compile(
+        rf"\b(?:opening|first|introductory|lead|top)\s+{_UNIT}\b{_NOT_OF_ANOTHER}|"
+        rf"\b(?:in|at|near)\s+the\s+(?:opening|start|beginning|top)\b{_NOT_OF_ANOTHER}|"
+        rf"\b{_THE_PIECE}\s+(?:opens|starts|begins|kicks\s+off|leads)\b|"
+        rf"\bhow\s+does\s+(?:{_THE_PIECE}|it)\s+(?:open|start|begin|kick\s+off)\b|"
+        rf"\b(?:the|its|his)\s+(?:intro|introduction|lede)\b(?!\s+of\b|\s+{_UNIT})",
+        re.I,
+    ),
+    "last": re.compile(
+        rf"\b(?:closing|final|last|concluding|ending)\s+{_UNIT}\b{_NOT_OF_ANOTHER}|"
+        rf"\b(?:at|near|toward|towards|by)\s+the\s+(?:end|close|bottom)\b{_NOT_OF_ANOTHER}|"
+        rf"\b{_THE_PIECE}\s+(?:ends|closes|concludes|wraps\s+up|signs\s+off)\b|"
+        rf"\bhow\s+does\s+(?:{_THE_PIECE}|it)\s+(?:end|close|conclude|wrap\s+up|sign\s+off)\b|"
+        rf"\b(?:the|its|his)\s+(?:conclusion|closing|kicker)\b(?!\s+of\b|\s+{_UNIT})",
+        re.I,
+    ),
+}
+
+
+def article_place(question: str) -> dict[str, str]:
+    """Where in the article the question points: "first" and/or "last", each with how much
+    of it ("sentence" for a line, "paragraph" for one, "paragraphs" for a section, "around"
+    for "near the top" or "How does it end?").
+
+    >>> article_place("Per the opening sentence, which two countries are talking?")
+    {'first': 'sentence'}
+    >>> article_place("How does the piece end?")
+    {'last': 'around'}
+    >>> article_place("Where does it come up near the top, and in the closing line?")
+    {'first': 'around', 'last': 'sentence'}
+    >>> article_place("Is NATO the first line of defense? In the end, who pays?")
+    {}
+    """
+    out = {}
+    for where, pattern in _PLACES.items():
+        m = pattern.search(question)
+        if m:
+            unit = re.search(rf"\b{_UNIT}\b", m.group(0), re.I)
+            word = unit.group(0).lower() if unit else ""
+            out[where] = (
+                "sentence"
+                if word in ("sentence", "line")
+                else "paragraph"
+                if word in ("paragraph", "graf", "passage", "words")
+                else "paragraphs"
+                if word
+                else "around"
+            )
+    return out
+
+
+def without_place(question: str) -> str:
+    """The question without the words pointing at a place in the article, which the place
+    itself need not use.
+
+    >>> without_place("What does the opening paragraph say about sanctions?")
+    'What does the   say about sanctions?'
+    """
+    for pattern in _PLACES.values():
+        question = pattern.sub(" ", question)
+    return question
+
+
 # "feb" is February ("may" abbreviates nothing); "sept" too
 _MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS if m != "may"} | {"sept": "september"}
 _EVENT_ON = re.compile(

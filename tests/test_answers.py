@@ -690,6 +690,44 @@ def test_asking_whether_the_text_brings_up_something_it_never_words_is_refused(
     assert not call.abstained and "Trump-Putin call" in call.citations[0].quote
 
 
+def test_a_place_in_the_article_is_quoted_from_there(seed_index: str) -> None:
+    """An embedding does not read position: "the opening sentence" is 0.25 from the opening
+    sentence. A question pointing at a place is answered from that place, unless what it
+    asks is not there."""
+    first, last, countries, figure = ask_batch(
+        [
+            "What does the first paragraph say?",
+            "How does the op-ed end?",
+            "Per the opening sentence, which two countries are the talks between?",
+            "What figure does the opening paragraph give for casualties?",
+        ],
+        index_dir=seed_index,
+    )
+    assert first.citations[0].quote.startswith("As talks move forward between the U.S. and")
+    assert any("Infamy can be avoided but it takes" in c.quote for c in last.citations)
+    assert "between the U.S. and Russia" in countries.citations[0].quote
+    # casualties are nowhere near the top: the place is not quoted as if it answered
+    assert not any(c.quote.startswith("As talks move forward") for c in figure.citations)
+
+
+def test_a_place_is_read_in_the_article_the_question_is_about(tmp_path) -> None:
+    """Among many articles, "the closing paragraph" is the best retrieved article's."""
+    index = _index(
+        tmp_path,
+        {
+            "grain.md": "---\ntitle: Grain\nauthor: Ann Author\n---\nWheat prices rose in "
+            "May as ports closed.\n\nFarmers stored their harvest.\n\nExports should resume "
+            "once the ports reopen.\n",
+            "chess.md": "---\ntitle: Chess openings\nauthor: Bo Writer\n---\nThe Sicilian "
+            "defence suits aggressive players.\n\nBeginners should learn one chess opening "
+            "well, not ten badly.\n",
+        },
+    )
+    ans = ask("What does the closing paragraph say about learning chess openings?", index)
+    assert ans.citations[0].quote.startswith("Beginners should learn one chess opening")
+    assert ans.citations[0].title == "Chess openings"
+
+
 def test_a_name_one_article_uses_is_found_among_many_that_sound_alike(tmp_path) -> None:
     """In a large corpus, "Who is Pete Hegseth?" sounds like every profile of an official,
     and the embedding ranks dozens of those above the one article naming him; his name is

@@ -332,6 +332,29 @@ def test_unknown_names(question: str, unknown: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("Per the opening sentence, which two countries are talking?", {"first": "sentence"}),
+        ("What does the first paragraph say?", {"first": "paragraph"}),
+        ("In the closing paragraphs, how does he size up Putin?", {"last": "paragraphs"}),
+        ("How does the op-ed end?", {"last": "around"}),
+        ("What's the last line of the piece?", {"last": "sentence"}),
+        ("near the top, and in its conclusion?", {"first": "around", "last": "around"}),
+        # another thing's start or end, or an idiom, is no place in the article
+        ("What's the first line of Putin's essay?", {}),
+        ("Is NATO the first line of defense?", {}),
+        ("Who pays at the end of the war?", {}),
+        ("In the end, who pays?", {}),
+        ("What must the ending of the war avoid?", {}),
+    ],
+)
+def test_article_place(question: str, place: dict[str, str]) -> None:
+    from retrieval.rules import article_place
+
+    assert article_place(question) == place
+
+
+@pytest.mark.parametrize(
     ("question", "unused"),
     [
         (
