@@ -561,7 +561,11 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
         out.extend(dict.fromkeys(singles))
     # "…to the end of the Cold War, or further back?" offers the name as one guess beside
     # another: the answer may be the other one, so only a question whose every guess is
-    # unknown ("Macron or Olaf Scholz") is unanswerable for it
+    # unknown ("Macron or Olaf Scholz") is unanswerable for it. (Not beside another word the
+    # corpus never uses: "Tokyo's stance…, such as its sanctions or the Kuril Islands
+    # dispute" names two things it never does.)
+    if singles and out:
+        return out
     return [name for name in out if not _guessed_beside_known(name, body, out, known_words)]
 
 
@@ -617,6 +621,11 @@ def unmentioned_topic(question: str, knows: Callable[[str], bool]) -> list[str]:
 _MID_CAPITAL = re.compile(r"(?<![.:;!?—–]\s)(?<![.:;!?—–])\b([A-Z][\w-]*)")
 # a year as a word of its own: not "1990s", "$1850", "2,023" or "2022.5", nor a percentage
 _YEAR_WORD = re.compile(rf"(?<![\d.,$£€])\b{_YEAR_DIGITS}\b(?![.,]\d|\s*(?:%|percent))")
+_OR_ASKS = re.compile(
+    r"(?:says?|tells?|gives?|explains?|describes?|mentions?|names?|notes?|discuss(?:es)?|"
+    r"offers?|suggests?|what|how|why|whether|does|did|do|is|was|are|were|has|have)\b",
+    re.I,
+)
 _OR_AFTER = re.compile(r"\s*,?\s+or\s+([^,.;:?!]+)")
 _OR_BEFORE = re.compile(r"([^,.;:?!]+?)\s*,?\s+or\s+(?:the\s+|a\s+)?$")
 
@@ -627,8 +636,13 @@ def _guessed_beside_known(name: str, body: str, unknown: list[str], known_words:
     for m in re.finditer(re.escape(name), body):
         after = _OR_AFTER.match(body, m.end())
         before = _OR_BEFORE.search(body[: m.start()])
-        for other in (after.group(1) if after else None, before.group(1) if before else None):
-            if other is None or any(u in other for u in unknown if u != name):
+        sides = [before.group(1)] if before else []
+        # ("…name his commander, such as Oleksandr Syrskyi, or say what he thinks?" joins two
+        # questions, not two guesses)
+        if after and not _OR_ASKS.match(after.group(1)):
+            sides.append(after.group(1))
+        for other in sides:
+            if any(u in other for u in unknown if u != name):
                 continue
             if all(w.lower() in known_words for w in _CAPITALISED.findall(other)):
                 return True
@@ -1176,10 +1190,12 @@ _THE_PIECE = (
 )
 _NOT_OF_ANOTHER = rf"(?!\s+of\s+(?!{_THE_PIECE}))(?!['’]s)"
 _UNIT = r"(?:sentences?|lines?|paragraphs?|grafs?|sections?|passages?|words)"
+# "in the opening, …" or "…of the piece", not "in the opening moves of the invasion"
+_ALONE = rf"(?=\s+of\s+{_THE_PIECE}|\s*[^\w\s]|\s*$)"
 _PLACES = {
     "first": re.compile(
         rf"\b(?:opening|first|introductory|lead|top)\s+{_UNIT}\b{_NOT_OF_ANOTHER}|"
-        rf"\b(?:in|at|near)\s+the\s+(?:opening|start|beginning|top)\b{_NOT_OF_ANOTHER}|"
+        rf"\b(?:in|at|near)\s+the\s+(?:opening|start|beginning|top){_ALONE}|"
         rf"\b{_THE_PIECE}\s+(?:opens|starts|begins|kicks\s+off|leads)\b|"
         rf"\bhow\s+does\s+(?:{_THE_PIECE}|it)\s+(?:open|start|begin|kick\s+off)\b|"
         rf"\b(?:the|its|his)\s+(?:intro|introduction|lede)\b(?!\s+of\b|\s+{_UNIT})",
@@ -1187,7 +1203,7 @@ _PLACES = {
     ),
     "last": re.compile(
         rf"\b(?:closing|final|last|concluding|ending)\s+{_UNIT}\b{_NOT_OF_ANOTHER}|"
-        rf"\b(?:at|near|toward|towards|by)\s+the\s+(?:end|close|bottom)\b{_NOT_OF_ANOTHER}|"
+        rf"\b(?:at|near|toward|towards|by)\s+the\s+(?:end|close|bottom){_ALONE}|"
         rf"\b{_THE_PIECE}\s+(?:ends|closes|concludes|wraps\s+up|signs\s+off)\b|"
         rf"\bhow\s+does\s+(?:{_THE_PIECE}|it)\s+(?:end|close|conclude|wrap\s+up|sign\s+off)\b|"
         rf"\b(?:the|its|his)\s+(?:conclusion|closing|kicker)\b(?!\s+of\b|\s+{_UNIT})",

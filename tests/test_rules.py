@@ -311,6 +311,10 @@ def test_article_question(question: str, kind: str | None) -> None:
         ("Historians say 1917. What year does he give?", []),
         ("Did it begin in 1917, or later?", []),
         ("Did they pay $1850 or 2,023 dollars?", []),
+        # "or" joining two questions is not two guesses; nor is a guess beside another
+        # word the corpus never uses
+        ("Does it name his aide, such as Andriy Yermak, or say why?", ["Andriy Yermak"]),
+        ("Does it cover Tokyo's view, such as sanctions or the Kuril Islands?", ["Kuril Islands"]),
     ],
 )
 def test_unknown_names(question: str, unknown: list[str]) -> None:
@@ -346,6 +350,9 @@ def test_unknown_names(question: str, unknown: list[str]) -> None:
         ("Who pays at the end of the war?", {}),
         ("In the end, who pays?", {}),
         ("What must the ending of the war avoid?", {}),
+        ("What did Russia do in the opening moves of the invasion?", {}),
+        ("In the opening, are the talks final?", {"first": "around"}),
+        ("What does it say at the end of the op-ed?", {"last": "around"}),
     ],
 )
 def test_article_place(question: str, place: dict[str, str]) -> None:
