@@ -38,6 +38,8 @@ from retrieval.rules import (
     author_key,
     author_keys,
     byline_question,
+    countries_named,
+    enumerated_noun,
     event_date,
     first_person,
     identity_question,
@@ -1119,6 +1121,45 @@ class ExtractiveAnswerer:
         )
         return self._quote_closest(query, passages, chosen) if chosen else None
 
+    def enumerated(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
+        """The answer to "Which presidents does the op-ed bring up?": the first sentence
+        naming each one ("President Franklin Roosevelt", "the Munich Agreement"; for
+        "countries", each country), in the order the retrieved articles name them, leaving
+        out the ones the question itself names ("other than Trump"). None for any other
+        question, or a kind the articles never name, which the usual rules then answer or
+        refuse.
+
+        A list of names is far in meaning from the question asking for it: "Which American
+        presidents other than Trump does the op-ed bring up?" is closer to sentences about
+        Trump than to the ones naming Roosevelt, Obama and Biden.
+        """
+        noun = enumerated_noun(query.question)
+        question = self.engine.truecase(query.question)
+        if (
+            noun is None
+            or unknown_names(question, self.engine.known_words)
+            or unmentioned_topic(question, self.engine.knows)
+        ):
+            return None
+        names = countries_named if noun in ("countries", "nations") else _kind_named(noun)
+        asked = set(words(question))
+        idx = self.engine.index
+        seen: set[str] = set()
+        chosen: list[tuple[float, Candidate]] = []
+        for a_idx in self._retrieved_articles(passages):
+            for sid in sorted(int(s) for s in self.engine.article_sentence_ids[a_idx]):
+                new = [
+                    name
+                    for name in names(idx.sentence_text(sid))
+                    if name not in seen and not set(words(name)) & asked
+                ]
+                if new:
+                    seen.update(new)
+                    chosen.append(_found(sid, qvec, idx))
+        if not chosen:
+            return None
+        return self._quote(query, passages, chosen[: self.engine.settings.max_sentences + 2])
+
     def placed(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
         """The answer to a question pointing at a place in the article ("Per the opening
         sentence, which two countries are talking?", "What does the closing paragraph say
@@ -1448,6 +1489,7 @@ class ExtractiveAnswerer:
             lambda: self.quoted(query, qvec, passages),
             lambda: self.dated(query, qvec, passages),
             lambda: self.identity(query, qvec, passages),
+            lambda: self.enumerated(query, qvec, passages),
             lambda: self.placed(query, qvec, passages),
         )
         for rule in rules:
@@ -1590,6 +1632,35 @@ _EACH_LIST = re.compile(
     r"\b(?:each|both|every|all)\s+(?:of\s+(?:the\s+)?)?(?:\w+\s+)?lists?\b",
     re.I,
 )
+
+
+# one to three capitalised words: a name ("Joe Biden", "Molotov-Ribbentrop")
+_NAME_WORDS = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
+
+
+def _kind_named(noun: str) -> Callable[[str], list[str]]:
+    """What names a sentence gives things of a kind ("presidents"): a name after the kind
+    as a title ("President Joe Biden") or before it as a name's last word ("the Munich
+    Agreement"). A kind in lower case ("an agreement") names nothing."""
+    kind = next(iter(light_terms(noun)), noun)
+    title = re.escape(kind[:1].upper() + kind[1:])
+    named = re.compile(
+        rf"\b{title}\w*\s+(?P<after>{_NAME_WORDS})|"
+        rf"(?P<before>{_NAME_WORDS})\s+{title}\w*\b(?!\s+[A-Z])"
+    )
+
+    def names(text: str) -> list[str]:
+        out = []
+        for m in named.finditer(text):
+            name = re.sub(r"^The\s+|['’]s$", "", m.group("after") or m.group("before"))
+            # "the U.S. President", "Russian President": a country's title, not a name
+            if not re.fullmatch(r"(?:[A-Z]\.)+", name) and not any(
+                country_words(w) or alias_country(w) for w in words(name)
+            ):
+                out.append(name)
+        return out
+
+    return names
 
 
 def _found(sid: int, qvec: np.ndarray, idx: LoadedIndex) -> tuple[float, Candidate]:

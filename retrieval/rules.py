@@ -469,6 +469,25 @@ _MORE_COUNTRY = re.compile(
 )
 
 
+def countries_named(text: str) -> list[str]:
+    """The countries a text names, by name or adjective, capitalised as names are.
+
+    >>> countries_named("The treaty partitioned Poland after the Japanese attack on China.")
+    ['poland', 'japan', 'china']
+    """
+    found = [
+        (m.start(), country_of(m.group(0).lower()))
+        for m in _CAPITALISED.finditer(text)
+        if country_words(m.group(0).lower())
+    ]
+    found += [
+        (m.start(), m.group(0).lower())
+        for m in _MORE_COUNTRY.finditer(text)
+        if m.group(0)[:1].isupper()
+    ]
+    return [country for _, country in sorted(found)]
+
+
 def unknown_names(question: str, known_words: set[str]) -> list[str]:
     """Multi-word proper names in the question with a word the corpus never uses, and the
     countries and years it never names.
@@ -1481,6 +1500,41 @@ def list_question(question: str) -> str | None:
     if not m:
         return None
     return "count" if m.group("count") else "which"
+
+
+_PIECE_OR_WRITER = (
+    r"(?:(?:the|this|that)\s+)?(?:piece|article|op-?ed|column|essay|commentary|text|author|"
+    r"writer|columnist)|he|she|it|[A-Z][\w'’-]+"
+)
+_ENUMERATED = re.compile(
+    r"^(?:[^,?]+,\s*)?(?:which|what)\s+(?:[\w'’.-]+\s+){0,3}?"
+    r"(?P<noun>(?!(?:us|does|is|was|has|this|his|its)\b)[a-z][\w-]*[^s\W]s)"
+    r"(?:,?\s+(?:other\s+than|besides|apart\s+from|except|beyond|from|of|in|past\s+or\s+"
+    r"present)\b[^?]*?)?,?\s+(?:"
+    rf"(?:does|do|did|has|have)\s+(?:{_PIECE_OR_WRITER})\s+(?:\w+\s+)?"
+    r"(?:mention|name|bring\s+up|cite|invoke|list|refer\s+to|point\s+to|reference|single\s+out|"
+    r"hold\s+up|draw\s+on|bring\s+in)|"
+    r"(?:\w+\s+)?(?:come\s+up|show\s+up|appear|get\s+(?:a\s+)?mention|"
+    r"are\s+(?:mentioned|named|cited|invoked|brought\s+up|referred\s+to)))\b",
+    re.I,
+)
+
+
+def enumerated_noun(question: str) -> str | None:
+    """The kind of thing a question asks the text to list by name ("Which U.S. presidents
+    does the op-ed bring up?" → "presidents"), or None.
+
+    >>> enumerated_noun("Which American presidents other than Trump does the op-ed bring up?")
+    'presidents'
+    >>> enumerated_noun("Apart from Putin, which non-American leaders does it mention by name?")
+    'leaders'
+    >>> enumerated_noun("which us presidents show up in this piece?")
+    'presidents'
+    >>> enumerated_noun("Which presidents met in Helsinki?") is None
+    True
+    """
+    m = _ENUMERATED.match(asked_part(question).strip())
+    return m.group("noun").lower() if m else None
 
 
 def list_markers(sentence: str) -> list[int]:

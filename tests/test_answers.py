@@ -690,6 +690,27 @@ def test_asking_whether_the_text_brings_up_something_it_never_words_is_refused(
     assert not call.abstained and "Trump-Putin call" in call.citations[0].quote
 
 
+def test_a_question_asking_for_names_of_a_kind_quotes_each_one_named(seed_index: str) -> None:
+    """ "Which presidents…?" is closer in meaning to sentences about Trump than to the ones
+    naming the others: each one named is quoted where first named, in the text's order,
+    leaving out the ones the question names itself."""
+    presidents, countries = ask_batch(
+        [
+            "Which American presidents other than Trump does the op-ed bring up?",
+            "Which countries besides Russia and Ukraine come up in the piece?",
+        ],
+        index_dir=seed_index,
+    )
+    quoted = " ".join(c.quote for c in presidents.citations)
+    for name in ("Franklin Roosevelt", "Barack Obama", "Joe Biden"):
+        assert name in quoted, (name, quoted)
+    starts = [c.start for c in presidents.citations]
+    assert starts == sorted(starts)
+    quoted = " ".join(c.quote for c in countries.citations)
+    for country in ("Japanese", "Poland", "Germany"):
+        assert country in quoted, (country, quoted)
+
+
 def test_a_place_in_the_article_is_quoted_from_there(seed_index: str) -> None:
     """An embedding does not read position: "the opening sentence" is 0.25 from the opening
     sentence. A question pointing at a place is answered from that place, unless what it

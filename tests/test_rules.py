@@ -336,6 +336,24 @@ def test_unknown_names(question: str, unknown: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("Which American presidents other than Trump does the op-ed bring up?", "presidents"),
+        ("Which countries other than the U.S., Russia and Ukraine come up?", "countries"),
+        ("Building a sidebar: which events from the 1930s does the op-ed cite?", "events"),
+        ("which us presidents show up in this piece?", "presidents"),
+        # asking about them, not for their names in the text
+        ("Which presidents met in Helsinki?", None),
+        ("Which of the author's rules does NATO break?", None),
+    ],
+)
+def test_enumerated_noun(question: str, noun: str | None) -> None:
+    from retrieval.rules import enumerated_noun
+
+    assert enumerated_noun(question) == noun
+
+
+@pytest.mark.parametrize(
     ("question", "place"),
     [
         ("Per the opening sentence, which two countries are talking?", {"first": "sentence"}),
