@@ -50,6 +50,7 @@ from retrieval.rules import (
     normalize_date,
     normalize_quote,
     numbered_item,
+    piece_topic,
     prescriptive,
     question_needs,
     quoted_phrases,
@@ -1121,6 +1122,35 @@ class ExtractiveAnswerer:
         )
         return self._quote_closest(query, passages, chosen) if chosen else None
 
+    def mentioned(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
+        """The answer to "Does the op-ed mention X?" ("Does Congress come up anywhere?")
+        when the text uses every word of X: the sentences of the retrieved articles that
+        use them all, closest in meaning first. None for any other question, or an X no
+        sentence has whole, which the usual rules then answer or refuse.
+
+        "does congress come up anywhere in this op-ed?" is 0.35 from the only sentence
+        naming Congress: what the reader wants found is the word, not the meaning.
+        """
+        question = self.engine.truecase(query.question)
+        asked = piece_topic(question)
+        if asked is None:
+            return None
+        topic, name = asked
+        if (
+            not topic
+            or not all(self.engine.knows(w) for w in topic)
+            or (name and not named_authors(name, self.engine.author_names))
+            or unknown_names(question, self.engine.known_words)
+        ):
+            return None
+        wanted = [light_terms(w) or {w} for w in topic]
+        chosen = self._sentences_where(
+            qvec,
+            passages,
+            lambda text: all(t & light_terms(text) for t in wanted),
+        )
+        return self._quote_closest(query, passages, chosen) if chosen else None
+
     def enumerated(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
         """The answer to "Which presidents does the op-ed bring up?": the first sentence
         naming each one ("President Franklin Roosevelt", "the Munich Agreement"; for
@@ -1490,6 +1520,7 @@ class ExtractiveAnswerer:
             lambda: self.dated(query, qvec, passages),
             lambda: self.identity(query, qvec, passages),
             lambda: self.enumerated(query, qvec, passages),
+            lambda: self.mentioned(query, qvec, passages),
             lambda: self.placed(query, qvec, passages),
         )
         for rule in rules:

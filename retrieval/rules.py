@@ -604,7 +604,96 @@ _TOPIC = re.compile(
 _TOPIC_END = re.compile(
     r"\s(?:as|when|while|to\s+(?:argue|back|support|show|explain))\s.*|[,;:?!(].*", re.I | re.S
 )
-_TOPIC_FILLER = frozenset({"any", "anything", "all", "at", "whether"})
+# "Does Congress come up anywhere?", "Is Munich mentioned?": X before the verb
+_TOPIC_BEFORE = re.compile(
+    r"(?:does|do|did)\s+(.+?)\s+(?:ever\s+)?(?:come\s+up|show\s+up|appear|feature|figure)\b|"
+    r"(?:is|are|was|were)\s+(.+?)\s+(?:ever\s+|even\s+|actually\s+)?(?:mentioned|discussed|"
+    r"cited|named|brought\s+up|referenced|raised|addressed)\b",
+    re.I | re.S,
+)
+_TOPIC_FILLER = frozenset(
+    {"any", "anything", "all", "at", "whether", "anywhere", "piece", "op", "ed", "article"}
+)
+
+
+def topic_words(question: str) -> list[str] | None:
+    """The content words of X in "Does the text mention X?" ("Is X mentioned?", "Does X
+    come up?"); None for any other question.
+
+    >>> topic_words("Does the piece bring up drone strikes on oil refineries as leverage?")
+    ['drone', 'strikes', 'oil', 'refineries']
+    >>> topic_words("does congress come up anywhere in this op-ed? in what context?")
+    ['congress']
+    >>> topic_words("What does the op-ed say about drone strikes?") is None
+    True
+    """
+    part = asked_part(question).strip()
+    m = _TOPIC.match(part)
+    if m:
+        topic = _TOPIC_END.sub("", m.group(1))
+    else:
+        m = _TOPIC_BEFORE.match(part)
+        if not m:
+            return None
+        topic = m.group(1) or m.group(2)
+    return [
+        w
+        for w in dict.fromkeys(words(topic))
+        if w not in STOPWORDS and w not in _TOPIC_FILLER and not w.isdigit()
+    ]
+
+
+_TOPIC_VERBS = (
+    r"(?:mention(?:s|ed)?|brings?\s+up|discuss(?:es|ed)?|cites?|cited|raise[sd]?|"
+    r"address(?:es|ed)?|talks?\s+about|says?\s+anything\s+(?:about|on)|touch(?:es)?\s+on|"
+    r"refer(?:s|red)?\s+to|include[sd]?|reference[sd]?|invoke[sd]?|covers?)"
+)
+# the text itself (or its writer) as the one mentioning: "Does Putin's essay say anything
+# about Crimea?" asks what another text says
+_PIECE_TOPIC = re.compile(
+    r"(?:(?:does|did|do|has|have)\s+(?:(?:the|this|that)\s+(?:piece|op-?ed|article|author|"
+    r"writer|column|columnist|essay|text|commentary|analysis)|it|he|she|"
+    r"(?P<name>(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?))\s+(?:ever\s+|actually\s+|even\s+|"
+    rf"also\s+)?{_TOPIC_VERBS}|is\s+there\s+(?:any\s+)?mention\s+of)\s+(?P<topic>.+)",
+    re.I | re.S,
+)
+
+
+def piece_topic(question: str) -> tuple[list[str], str | None] | None:
+    """X's content words in "Does the op-ed mention X?" asked of the text itself or of a
+    name (which the caller checks is its writer), with that name; None for any other
+    question.
+
+    >>> piece_topic("Does the piece bring up Congress, and in what context?")
+    (['congress'], None)
+    >>> piece_topic("Does Dannenberg mention the Munich Agreement as a lesson?")
+    (['munich', 'agreement'], 'Dannenberg')
+    >>> piece_topic("Does Putin's essay say anything about Crimea?") is None
+    True
+    >>> piece_topic("does congress come up anywhere in this op-ed?")
+    (['congress'], None)
+    """
+    part = asked_part(question).strip()
+    m = _PIECE_TOPIC.match(part)
+    if m:
+        name = m.group("name")
+        topic = _TOPIC_END.sub("", m.group("topic"))
+    else:
+        # "does congress come up anywhere in this op-ed?": the text is implied
+        m = _TOPIC_BEFORE.match(part)
+        if not m:
+            return None
+        name, topic = None, m.group(1) or m.group(2)
+    if name and name.lower() in _PIECE_WORDS:
+        name = None
+    return [
+        w
+        for w in dict.fromkeys(words(topic))
+        if w not in STOPWORDS and w not in _TOPIC_FILLER and not w.isdigit()
+    ], name
+
+
+_PIECE_WORDS = frozenset({"it", "he", "she"})
 
 
 def unmentioned_topic(question: str, knows: Callable[[str], bool]) -> list[str]:
@@ -624,15 +713,7 @@ def unmentioned_topic(question: str, knows: Callable[[str], bool]) -> list[str]:
     >>> unmentioned_topic("What does the op-ed say about drone strikes?", known)
     []
     """
-    m = _TOPIC.match(asked_part(question).strip())
-    if not m:
-        return []
-    topic = _TOPIC_END.sub("", m.group(1))
-    content = [
-        w
-        for w in dict.fromkeys(words(topic))
-        if w not in STOPWORDS and w not in _TOPIC_FILLER and not w.isdigit()
-    ]
+    content = topic_words(question) or []
     unknown = [w for w in content if not knows(w)]
     return unknown if len(unknown) >= 2 and 2 * len(unknown) >= len(content) else []
 
@@ -906,7 +987,8 @@ def byline_question(question: str, authors: dict[str, str]) -> tuple[bool, list[
 
 # "What did Chamberlain say…", "What kind of peace did Zelensky say…": asked of a person's words
 _SAID_BY = re.compile(
-    r"\b(?:[Dd]id|[Dd]oes|[Dd]o|[Hh]as|[Hh]ave|[Hh]ad|[Ww]ill|[Ww]ould)\s+((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*?)"
+    # ("had Washington tell Putin", with the bare verb, is what someone has another do)
+    r"\b(?:[Dd]id|[Dd]oes|[Dd]o|[Ww]ill|[Ww]ould)\s+((?:[A-Z][\w’'-]*\s+){0,3}[A-Z][\w’'-]*?)"
     # "What did Putin's July 2021 essay say…" asks for Putin's words in his essay
     r"(?:['’]s(?:\s+[\w’'-]+){1,4})?\s+"
     r"(?:say|tell|claim|argue|write|declare|state|announce|call|describe|characteri[sz]e|"
@@ -949,6 +1031,8 @@ def said_by(question: str) -> str | None:
     True
     >>> said_by("Has Trump said whether he read the essay?")
     'Trump'
+    >>> said_by("Is it a fallback, or what he'd have had Washington tell Putin?") is None
+    True
     """
     m = _SAID_BY.search(question) or _WORDS_USED.search(question)
     return next((g for g in m.groups() if g), None) if m else None

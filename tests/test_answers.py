@@ -749,6 +749,25 @@ def test_a_place_is_read_in_the_article_the_question_is_about(tmp_path) -> None:
     assert ans.citations[0].title == "Chess openings"
 
 
+def test_asking_whether_the_text_mentions_something_it_does_quotes_where(
+    seed_index: str,
+) -> None:
+    """ "Is Congress mentioned?" wants the word found, not the meaning matched: the one
+    sentence naming Congress is far in meaning from the question. Another text's words
+    ("Putin's essay") are not the article's."""
+    congress, office, essay = ask_batch(
+        [
+            "Is Congress mentioned in the piece?",
+            "does it bring up the oval office?",
+            "Does Putin's essay say anything about Crimea?",
+        ],
+        index_dir=seed_index,
+    )
+    assert "speech to Congress" in " ".join(c.quote for c in congress.citations)
+    assert "in the Oval Office" in office.citations[0].quote
+    assert essay.abstained, essay.answer
+
+
 def test_a_name_one_article_uses_is_found_among_many_that_sound_alike(tmp_path) -> None:
     """In a large corpus, "Who is Pete Hegseth?" sounds like every profile of an official,
     and the embedding ranks dozens of those above the one article naming him; his name is
