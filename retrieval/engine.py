@@ -63,6 +63,7 @@ from retrieval.rules import (
     unknown_names,
     unmentioned_topic,
     without_place,
+    years_named,
 )
 from retrieval.speakers import gives_post, speaker_of
 from retrieval.store import LoadedIndex
@@ -1171,7 +1172,13 @@ class ExtractiveAnswerer:
             or unmentioned_topic(question, self.engine.knows)
         ):
             return None
-        names = countries_named if noun in ("countries", "nations") else _kind_named(noun)
+        names = (
+            countries_named
+            if noun in ("countries", "nations")
+            else years_named
+            if noun in ("years", "dates")
+            else _kind_named(noun)
+        )
         asked = set(words(question))
         idx = self.engine.index
         seen: set[str] = set()
@@ -1188,7 +1195,7 @@ class ExtractiveAnswerer:
                     chosen.append(_found(sid, qvec, idx))
         if not chosen:
             return None
-        return self._quote(query, passages, chosen[: self.engine.settings.max_sentences + 2])
+        return self._quote(query, passages, chosen[: 2 * self.engine.settings.max_sentences])
 
     def placed(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
         """The answer to a question pointing at a place in the article ("Per the opening

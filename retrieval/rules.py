@@ -488,6 +488,15 @@ def countries_named(text: str) -> list[str]:
     return [country for _, country in sorted(found)]
 
 
+def years_named(text: str) -> list[str]:
+    """The years a text gives ("in 1938", "the 1930s").
+
+    >>> years_named("The Munich Agreement of 1938 led to war in 1939, not $1850.")
+    ['1938', '1939']
+    """
+    return _YEAR_WORD.findall(text)
+
+
 def unknown_names(question: str, known_words: set[str]) -> list[str]:
     """Multi-word proper names in the question with a word the corpus never uses, and the
     countries and years it never names.
@@ -602,11 +611,16 @@ _TOPIC = re.compile(
 # X ends where the reader says why they ask ("…as evidence of his hostility", "…when
 # discussing the war", ", such as…"): those words are the reader's, not what is looked for
 _TOPIC_END = re.compile(
-    r"\s(?:as|when|while|to\s+(?:argue|back|support|show|explain))\s.*|[,;:?!(].*", re.I | re.S
+    r"\s(?<!such\s)(?:as|when|while|to\s+(?:argue|back|support|show|explain))\s.*|"
+    # (the reader's examples are what is looked for too: "…, such as NotPetya")
+    r",(?!\s*(?:such\s+as|like|including|e\.g\.)\s).*|[;:?!(].*",
+    re.I | re.S,
 )
 # "Does Congress come up anywhere?", "Is Munich mentioned?": X before the verb
 _TOPIC_BEFORE = re.compile(
-    r"(?:does|do|did)\s+(.+?)\s+(?:ever\s+)?(?:come\s+up|show\s+up|appear|feature|figure)\b|"
+    # ("where does the word sanctions come up?" asks where the text has it, too)
+    r"(?:where\s+(?:in\s+the\s+\w+\s+)?)?(?:does|do|did)\s+(?:the\s+(?:words?|terms?|names?)\s+)?"
+    r"(.+?)\s+(?:ever\s+)?(?:come\s+up|show\s+up|appear|feature|figure)\b|"
     r"(?:is|are|was|were)\s+(.+?)\s+(?:ever\s+|even\s+|actually\s+)?(?:mentioned|discussed|"
     r"cited|named|brought\s+up|referenced|raised|addressed)\b",
     re.I | re.S,

@@ -694,13 +694,17 @@ def test_a_question_asking_for_names_of_a_kind_quotes_each_one_named(seed_index:
     """ "Which presidents…?" is closer in meaning to sentences about Trump than to the ones
     naming the others: each one named is quoted where first named, in the text's order,
     leaving out the ones the question names itself."""
-    presidents, countries = ask_batch(
+    presidents, countries, years = ask_batch(
         [
             "Which American presidents other than Trump does the op-ed bring up?",
             "Which countries besides Russia and Ukraine come up in the piece?",
+            "Which years does the op-ed mention?",
         ],
         index_dir=seed_index,
     )
+    quoted = " ".join(c.quote for c in years.citations)
+    for year in ("1938", "2014", "2022"):
+        assert year in quoted, (year, quoted)
     quoted = " ".join(c.quote for c in presidents.citations)
     for name in ("Franklin Roosevelt", "Barack Obama", "Joe Biden"):
         assert name in quoted, (name, quoted)
@@ -755,15 +759,17 @@ def test_asking_whether_the_text_mentions_something_it_does_quotes_where(
     """ "Is Congress mentioned?" wants the word found, not the meaning matched: the one
     sentence naming Congress is far in meaning from the question. Another text's words
     ("Putin's essay") are not the article's."""
-    congress, office, essay = ask_batch(
+    congress, office, essay, where = ask_batch(
         [
             "Is Congress mentioned in the piece?",
             "does it bring up the oval office?",
             "Does Putin's essay say anything about Crimea?",
+            "Where does the term Congress appear in the piece?",
         ],
         index_dir=seed_index,
     )
     assert "speech to Congress" in " ".join(c.quote for c in congress.citations)
+    assert "speech to Congress" in " ".join(c.quote for c in where.citations)
     assert "in the Oval Office" in office.citations[0].quote
     assert essay.abstained, essay.answer
 

@@ -392,6 +392,13 @@ def test_article_place(question: str, place: dict[str, str]) -> None:
         ("I cover energy. Does the op-ed say anything about gas pipelines?", ["gas", "pipelines"]),
         ("Does it say whether embassy staff return to Ukraine?", ["embassy", "staff", "return"]),
         ("Does the author quote Putin on the Soviet collapse?", ["soviet", "collapse"]),
+        # the reader's examples are looked for too
+        (
+            "Does it cover cyberattacks, such as NotPetya, as hostility?",
+            ["cyberattacks", "notpetya"],
+        ),
+        ("Where does the word sabotage come up, and how?", []),
+        ("Where do the words grain corridor come up?", ["grain", "corridor"]),
         # one word the text lacks may be its synonym; half the topic known is a topic it has
         ("Does the op-ed discuss NATO enlargement at all?", []),
         ("Does the op-ed mention Putin's drone war?", []),
