@@ -161,6 +161,9 @@ _SCENE = re.compile(
 )
 
 
+_SCENE_ANY_CASE = re.compile(_SCENE.pattern, re.I)
+
+
 _WHEN_IT_SAYS = re.compile(
     r"when\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:says|said|writes|wrote|argues|calls|"
     r"claims|mentions|refers|talks|warns|describes|notes)\b[^,?]*,\s*"
@@ -594,7 +597,13 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     # dispute" names two things it never does.)
     if singles and out:
         return out
-    return [name for name in out if not _guessed_beside_known(name, body, out, known_words)]
+    options = _options(body)
+    return [
+        name
+        for name in out
+        if not _guessed_beside_known(name, body, out, known_words)
+        and not _one_of_options(name, options, out, known_words)
+    ]
 
 
 # "Does the op-ed bring up X?", "Is there any mention of X?": asks whether the text has X
@@ -641,7 +650,8 @@ def topic_words(question: str) -> list[str] | None:
     >>> topic_words("What does the op-ed say about drone strikes?") is None
     True
     """
-    part = asked_part(question).strip()
+    # (past a scene the reader sets: "Since the op-ed brings up Churchill, does it…")
+    part = _SCENE_ANY_CASE.sub("", asked_part(question).strip(), count=1)
     m = _TOPIC.match(part)
     if m:
         topic = _TOPIC_END.sub("", m.group(1))
@@ -687,7 +697,7 @@ def piece_topic(question: str) -> tuple[list[str], str | None] | None:
     >>> piece_topic("does congress come up anywhere in this op-ed?")
     (['congress'], None)
     """
-    part = asked_part(question).strip()
+    part = _SCENE_ANY_CASE.sub("", asked_part(question).strip(), count=1)
     m = _PIECE_TOPIC.match(part)
     if m:
         name = m.group("name")
@@ -742,6 +752,42 @@ _OR_ASKS = re.compile(
 )
 _OR_AFTER = re.compile(r"\s*,?\s+or\s+([^,.;:?!]+)")
 _OR_BEFORE = re.compile(r"([^,.;:?!]+?)\s*,?\s+or\s+(?:the\s+|a\s+)?$")
+
+
+# a quiz's choices: "(a) …, (b) …, (c) …", or "1917, 1919 or 1922?"
+_LETTERED = re.compile(r"\(\s*[a-e]\s*\)\s*|(?<![\w(])[a-e]\)\s*", re.I)
+_LIST_OR = re.compile(r"(?:[^,.;:?!]+,\s*)+[^,.;:?!]+?,?\s+or\s+[^,.;:?!]+")
+
+
+def _options(body: str) -> list[str]:
+    """The choices a question offers, if it offers three or more."""
+    marks = list(_LETTERED.finditer(body))
+    if len(marks) >= 2:
+        ends = [m.start() for m in marks[1:]] + [len(body)]
+        return [body[m.end() : end] for m, end in zip(marks, ends)]
+    # (a list closing the question, of short items: "Per the op-ed, what role did Merkel
+    # or Hollande play…" and "…such as Syrskyi, or say what he thinks?" offer no choices)
+    m = _LIST_OR.search(body)
+    if not m or body[m.end() :].strip(" ?!.\"”'’"):
+        return []
+    items = re.split(r",\s*(?:or\s+)?|\s+or\s+", m.group(0))
+    short = all(len(item.split()) <= 4 for item in items[1:])
+    return items if len(items) >= 3 and short and not any(_OR_ASKS.match(i) for i in items) else []
+
+
+def _one_of_options(
+    name: str, options: list[str], unknown: list[str], known_words: set[str]
+) -> bool:
+    """Whether ``name`` is in one of a quiz's choices and another choice names nothing
+    unknown: the answer may be that one ("1917, 1919 or 1922?" of a text giving 1919)."""
+    if not any(name in option for option in options):
+        return False
+    return any(
+        name not in option
+        and not any(u in option for u in unknown)
+        and all(w.lower() in known_words for w in _CAPITALISED.findall(option))
+        for option in options
+    )
 
 
 def _guessed_beside_known(name: str, body: str, unknown: list[str], known_words: set[str]) -> bool:
