@@ -174,7 +174,7 @@ _EMBEDDED = re.compile(
     r"\s*(?:does|did|do|can|could|will)\s+(?:the\s+|this\s+|that\s+)?"
     r"[\w'’-]+\s+(?:ever\s+|actually\s+|also\s+|even\s+)?(?:say|says|said|mention|give|gives|tell|tells|state|specify|note|report|"
     r"reveal|indicate|explain|offer|provide|include|put)\s+(?:[\w'’-]+\s+){0,4}?"
-    r"(?=(?:how\s+(?:many|much)|when|where|(?:in\s+)?what\s+year|which\s+(?:city|country))\b)"
+    r"(?=(?:how\s+(?:many|much)|when|where|who|(?:in\s+)?what\s+year|which\s+(?:city|country))\b)"
 )
 
 
@@ -406,7 +406,15 @@ def role_terms(question: str) -> set[str]:
     ['general']
     >>> role_terms("Which wartime leader saw through Hitler?")
     set()
+    >>> sorted(role_terms("Since it names Japan, does it say who was Japan's prime minister?"))
+    ['minister']
     """
+    # ("…, does it say who was Japan's prime minister?" asks the same)
+    question = without_lead_in(question.strip())
+    scene = _SCENE_ANY_CASE.match(question)
+    question = question[scene.end() :] if scene else question
+    embedded = _EMBEDDED.match(question)
+    question = question[embedded.end() :] if embedded else question
     m = _ROLE.match(question)
     phrase = m.group(1).split() if m else []
     if not phrase:
@@ -1654,7 +1662,7 @@ _ENUMERATED = re.compile(
     r"^(?:[^,?]+,\s*)?(?:which|what)\s+(?:[\w'’.-]+\s+){0,3}?"
     r"(?P<noun>(?!(?:us|does|is|was|has|this|his|its)\b)[a-z][\w-]*[^s\W]s)"
     r"(?:,?\s+(?:other\s+than|besides|apart\s+from|except|beyond|from|of|in|past\s+or\s+"
-    r"present)\b[^?]*?)?,?\s+(?:"
+    r"present)\b[^?]*?|,[^,?]+,)?,?\s+(?:"
     rf"(?:does|do|did|has|have)\s+(?:{_PIECE_OR_WRITER})\s+(?:\w+\s+)?"
     r"(?:mention|name|bring\s+up|cite|invoke|list|refer\s+to|point\s+to|reference|single\s+out|"
     r"hold\s+up|draw\s+on|bring\s+in)|"

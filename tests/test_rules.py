@@ -347,6 +347,7 @@ def test_unknown_names(question: str, unknown: list[str]) -> None:
         ("Which countries other than the U.S., Russia and Ukraine come up?", "countries"),
         ("Building a sidebar: which events from the 1930s does the op-ed cite?", "events"),
         ("which us presidents show up in this piece?", "presidents"),
+        ("Which agreements, historical or hoped-for, does the op-ed bring up?", "agreements"),
         # asking about them, not for their names in the text
         ("Which presidents met in Helsinki?", None),
         ("Which of the author's rules does NATO break?", None),
