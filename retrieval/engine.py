@@ -611,11 +611,7 @@ class ExtractiveAnswerer:
                 sent_ids.setdefault(sid, rank)
         # "what did putin say" is asked of Putin's words, as "What did Putin say" is
         question = self.engine.truecase(query.question)
-        if (
-            not sent_ids
-            or unknown_names(question, self.engine.known_words)
-            or unmentioned_topic(question, self.engine.knows)
-        ):
+        if not sent_ids or self._never_used(question):
             return []
         # Sentence-level dense search over the whole index (or the chosen articles) adds the
         # best single sentences whose chunk missed the passage cut: a bi-encoder reranker.
@@ -1166,11 +1162,7 @@ class ExtractiveAnswerer:
         """
         noun = enumerated_noun(query.question)
         question = self.engine.truecase(query.question)
-        if (
-            noun is None
-            or unknown_names(question, self.engine.known_words)
-            or unmentioned_topic(question, self.engine.knows)
-        ):
+        if noun is None or self._never_used(question):
             return None
         names = (
             countries_named
@@ -1209,27 +1201,12 @@ class ExtractiveAnswerer:
         """
         places = article_place(asked_part(query.question))
         question = self.engine.truecase(query.question)
-        if (
-            not places
-            or not passages
-            or unknown_names(question, self.engine.known_words)
-            or unmentioned_topic(question, self.engine.knows)
-        ):
+        if not places or not passages or self._never_used(question):
             return None
         idx = self.engine.index
-        a_idx = self._retrieved_articles(passages)[0]
-        text = idx.articles[a_idx]["text"]
-        paragraphs: list[list[int]] = []
-        for sid in sorted(int(s) for s in self.engine.article_sentence_ids[a_idx]):
-            gap = (
-                text[int(idx.sent_end[paragraphs[-1][-1]]) : int(idx.sent_start[sid])]
-                if paragraphs
-                else ""
-            )
-            if paragraphs and "\n\n" not in gap:
-                paragraphs[-1].append(sid)
-            else:
-                paragraphs.append([sid])
+        paragraphs = self._paragraphs(self._retrieved_articles(passages)[0])
+        if not paragraphs:
+            return None
         typed = question_needs(question) not in (None, "advice")
         # the place is only where to look: what is asked must be there ("What figure does
         # the opening paragraph give for casualties?" is not answered by that paragraph)
@@ -1255,6 +1232,31 @@ class ExtractiveAnswerer:
         if not chosen:
             return None
         return self._quote(query, passages, chosen[: self.engine.settings.max_sentences])
+
+    def _never_used(self, question: str) -> bool:
+        """Whether the question names someone, a country or a year the corpus never does,
+        or asks whether it mentions something in words it never uses: no sentence can
+        answer it."""
+        return bool(
+            unknown_names(question, self.engine.known_words)
+            or unmentioned_topic(question, self.engine.knows)
+        )
+
+    def _paragraphs(self, a_idx: int) -> list[list[int]]:
+        """An article's quotable sentences, grouped by paragraph (a blank line between)."""
+        idx = self.engine.index
+        text = idx.articles[a_idx]["text"]
+        paragraphs: list[list[int]] = []
+        for sid in sorted(int(s) for s in self.engine.article_sentence_ids[a_idx]):
+            if (
+                paragraphs
+                and "\n\n"
+                not in text[int(idx.sent_end[paragraphs[-1][-1]]) : int(idx.sent_start[sid])]
+            ):
+                paragraphs[-1].append(sid)
+            else:
+                paragraphs.append([sid])
+        return paragraphs
 
     def _refusal(self, query: Query, passages: list[Passage], *notes: str) -> Answer:
         """The plain refusal, with the query's notes and any saying why."""
