@@ -744,9 +744,15 @@ def unmentioned_topic(question: str, knows: Callable[[str], bool]) -> list[str]:
     []
     >>> unmentioned_topic("What does the op-ed say about drone strikes?", known)
     []
+    >>> unmentioned_topic("Does the op-ed mention Kaliningrad as a flashpoint?", known)
+    ['kaliningrad']
     """
     content = topic_words(question) or []
     unknown = [w for w in content if not knows(w)]
+    # a name is no synonym: "Does the op-ed mention Kaliningrad?" of a text that never does
+    named = {w.lower() for w in _MID_CAPITAL.findall(asked_part(question))}
+    if any(w in named for w in unknown):
+        return unknown
     return unknown if len(unknown) >= 2 and 2 * len(unknown) >= len(content) else []
 
 
@@ -1190,7 +1196,12 @@ _IDENTITY = re.compile(
     rf"^\s*what\s+(?:does|did)\s+{_NAME_WORDS}\s+do(?:\s+for\s+a\s+living)?{_SCOPE}\W*$|"
     # "What government posts do Hegseth and Vance hold, as the article has it?"
     rf"^\s*(?:what|which)\s+(?:\w+\s+)?{_POST}\s+(?:does|do|did)\s+{_NAMES}"
-    rf"\s+(?:hold|have|occupy|fill)\b[^?]*?(?:,[^?]*)?\W*$",
+    rf"\s+(?:hold|have|occupy|fill)\b[^?]*?(?:,[^?]*)?\W*$|"
+    # "What does the op-ed say about Hegseth, Vance and Zelensky?", "…pair each name with
+    # what the op-ed says about them: Hegseth, Vance, Zelensky, Chamberlain."
+    rf"^.*\b(?:say|says|said|write|writes|wrote)\s+about(?:\s+(?:them|each(?:\s+of\s+them)?))?"
+    rf"\s*:?\s+({_ONE_NAME}(?:\s*,\s*{_ONE_NAME}){{2,}}|{_ONE_NAME}(?:\s*,\s*{_ONE_NAME})+"
+    rf",?\s+and\s+{_ONE_NAME}){_SCOPE}\W*$",
     re.I,
 )
 
@@ -1210,6 +1221,10 @@ def identity_question(question: str) -> str | None:
     'Hegseth and Vance'
     >>> identity_question("what's Hegseth's job title in this piece")
     'Hegseth'
+    >>> identity_question("What does the op-ed say about Hegseth, Vance and Zelensky?")
+    'Hegseth, Vance and Zelensky'
+    >>> identity_question("What does the op-ed say about Hegseth and Vance?") is None
+    True
     """
     # "Sidebar: what posts do Hegseth and Vance hold?": past the reader's lead-in
     m = _IDENTITY.match(without_lead_in(question))

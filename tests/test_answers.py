@@ -715,6 +715,15 @@ def test_a_question_asking_for_names_of_a_kind_quotes_each_one_named(seed_index:
         assert country in quoted, (country, quoted)
 
 
+def test_what_the_text_says_about_several_names_quotes_each(seed_index: str) -> None:
+    """ "What does the op-ed say about Hegseth, Vance and Zelensky?" is answered as "Who are
+    they?" is: the sentence introducing each, not the one sentence closest to all three."""
+    ans = ask("What does the op-ed say about Hegseth, Vance and Zelensky?", index_dir=seed_index)
+    quoted = " ".join(c.quote for c in ans.citations)
+    for name in ("Pete Hegseth", "JD Vance", "Volodymyr Zelensky"):
+        assert name in quoted, (name, quoted)
+
+
 def test_a_place_in_the_article_is_quoted_from_there(seed_index: str) -> None:
     """An embedding does not read position: "the opening sentence" is 0.25 from the opening
     sentence. A question pointing at a place is answered from that place, unless what it

@@ -409,6 +409,8 @@ def test_article_place(question: str, place: dict[str, str]) -> None:
             ["atlantic", "charter"],
         ),
         ("Where do the words grain corridor come up?", ["grain", "corridor"]),
+        # a name is no synonym
+        ("Does the op-ed mention Kaliningrad as a flashpoint?", ["kaliningrad"]),
         # one word the text lacks may be its synonym; half the topic known is a topic it has
         ("Does the op-ed discuss NATO enlargement at all?", []),
         ("Does the op-ed mention Putin's drone war?", []),
