@@ -43,6 +43,7 @@ from retrieval.rules import (
     event_date,
     first_person,
     identity_question,
+    kind_named,
     list_markers,
     list_question,
     mentions_ordinal,
@@ -1169,7 +1170,7 @@ class ExtractiveAnswerer:
             if noun in ("countries", "nations")
             else years_named
             if noun in ("years", "dates")
-            else _kind_named(noun)
+            else kind_named(noun)
         )
         asked = set(words(question))
         idx = self.engine.index
@@ -1672,35 +1673,6 @@ _EACH_LIST = re.compile(
     r"\b(?:each|both|every|all)\s+(?:of\s+(?:the\s+)?)?(?:\w+\s+)?lists?\b",
     re.I,
 )
-
-
-# one to three capitalised words: a name ("Joe Biden", "Molotov-Ribbentrop")
-_NAME_WORDS = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
-
-
-def _kind_named(noun: str) -> Callable[[str], list[str]]:
-    """What names a sentence gives things of a kind ("presidents"): a name after the kind
-    as a title ("President Joe Biden") or before it as a name's last word ("the Munich
-    Agreement"). A kind in lower case ("an agreement") names nothing."""
-    kind = next(iter(light_terms(noun)), noun)
-    title = re.escape(kind[:1].upper() + kind[1:])
-    named = re.compile(
-        rf"\b{title}\w*\s+(?P<after>{_NAME_WORDS})|"
-        rf"(?P<before>{_NAME_WORDS})\s+{title}\w*\b(?!\s+[A-Z])"
-    )
-
-    def names(text: str) -> list[str]:
-        out = []
-        for m in named.finditer(text):
-            name = re.sub(r"^The\s+|['’]s$", "", m.group("after") or m.group("before"))
-            # "the U.S. President", "Russian President": a country's title, not a name
-            if not re.fullmatch(r"(?:[A-Z]\.)+", name) and not any(
-                country_words(w) or alias_country(w) for w in words(name)
-            ):
-                out.append(name)
-        return out
-
-    return names
 
 
 def _found(sid: int, qvec: np.ndarray, idx: LoadedIndex) -> tuple[float, Candidate]:

@@ -24,6 +24,9 @@ from retrieval.lexical import (
 _YEAR_DIGITS = r"(?:1[5-9]\d\d|20\d\d)"
 _YEAR = rf"{_YEAR_DIGITS}s?"
 _YEAR_ALONE = re.compile(rf"\b{_YEAR}\b")
+# what a reader calls the text, and its writer
+_PIECE = r"(?:article|piece|commentary|op-?ed|essay|column|analysis|opinion|text)"
+_WRITER = r"(?:author|writer|columnist)"
 # A count: digits that are not a year, or a number word. "two of his objectives" is a count.
 # List markers ("1) the ends justify the means") are not counts.
 _COUNT = re.compile(
@@ -508,6 +511,37 @@ def years_named(text: str) -> list[str]:
     return _YEAR_WORD.findall(text)
 
 
+def kind_named(noun: str) -> Callable[[str], list[str]]:
+    """What names a sentence gives things of a kind ("presidents"): a name after the kind
+    as a title ("President Joe Biden") or before it as a name's last word ("the Munich
+    Agreement"). A kind in lower case ("an agreement") names nothing, nor does a country's
+    title ("the U.S. President", "Russian President").
+
+    >>> kind_named("presidents")("U.S. President Donald Trump met former President Joe Biden")
+    ['Donald Trump', 'Joe Biden']
+    >>> kind_named("agreements")("It recalls the Munich Agreement, not an agreement.")
+    ['Munich']
+    """
+    kind = next(iter(light_terms(noun)), noun)
+    title = re.escape(kind[:1].upper() + kind[1:])
+    named = re.compile(
+        rf"\b{title}\w*\s+(?P<after>{_ONE_NAME})|"
+        rf"(?P<before>{_ONE_NAME})\s+{title}\w*\b(?!\s+[A-Z])"
+    )
+
+    def names(text: str) -> list[str]:
+        out = []
+        for m in named.finditer(text):
+            name = re.sub(r"^The\s+|['’]s$", "", m.group("after") or m.group("before"))
+            if not re.fullmatch(r"(?:[A-Z]\.)+", name) and not any(
+                country_words(w) or alias_country(w) for w in words(name)
+            ):
+                out.append(name)
+        return out
+
+    return names
+
+
 def unknown_names(question: str, known_words: set[str]) -> list[str]:
     """Multi-word proper names in the question with a word the corpus never uses, and the
     countries and years it never names.
@@ -614,12 +648,17 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     ]
 
 
+# verbs of bringing something up: "mention", "bring up", "say anything about"…
+_MENTION_VERBS = (
+    r"mention(?:s|ed)?|brings?\s+up|discuss(?:es|ed)?|cites?|cited|raise[sd]?|"
+    r"address(?:es|ed)?|talks?\s+about|says?\s+anything\s+(?:about|on)|touch(?:es)?\s+on|"
+    r"include[sd]?|reference[sd]?|invoke[sd]?|covers?"
+)
 # "Does the op-ed bring up X?", "Is there any mention of X?": asks whether the text has X
+# (said by anyone: words no text in the corpus uses are no one's there)
 _TOPIC = re.compile(
-    r"(?:does|did|do|is\s+there|has|have)\b.*?\b(?:mention(?:s|ed)?(?:\s+of)?|brings?\s+up|"
-    r"discuss(?:es|ed)?|cites?|cited|raise[sd]?|address(?:es|ed)?|talks?\s+about|"
-    r"says?\s+anything\s+(?:about|on)|touch(?:es)?\s+on|points?\s+to|invoke[sd]?|"
-    r"quote[sd]?|says?\s+whether|include[sd]?|covers?|reference[sd]?|"
+    rf"(?:does|did|do|is\s+there|has|have)\b.*?\b(?:mention(?:s|ed)?\s+of|{_MENTION_VERBS}|"
+    r"points?\s+to|quote[sd]?|says?\s+whether|"
     r"acknowledge[sd]?|explore[sd]?|examine[sd]?|get\s+into|go(?:es)?\s+into|deals?\s+with|"
     r"weighs?\s+in\s+on|offers?|provides?|reports?|note[sd]?|considers?|"
     r"speaks?\s+(?:to|about|of)|comments?\s+on)\s+(.+)",
@@ -668,6 +707,12 @@ def topic_words(question: str) -> list[str] | None:
         if not m:
             return None
         topic = m.group(1) or m.group(2)
+    return _topic_content(topic)
+
+
+def _topic_content(topic: str) -> list[str]:
+    """The words of a topic that say what it is, once each (no digits: a year is checked
+    as a year)."""
     return [
         w
         for w in dict.fromkeys(words(topic))
@@ -675,18 +720,13 @@ def topic_words(question: str) -> list[str] | None:
     ]
 
 
-_TOPIC_VERBS = (
-    r"(?:mention(?:s|ed)?|brings?\s+up|discuss(?:es|ed)?|cites?|cited|raise[sd]?|"
-    r"address(?:es|ed)?|talks?\s+about|says?\s+anything\s+(?:about|on)|touch(?:es)?\s+on|"
-    r"refer(?:s|red)?\s+to|include[sd]?|reference[sd]?|invoke[sd]?|covers?)"
-)
 # the text itself (or its writer) as the one mentioning: "Does Putin's essay say anything
 # about Crimea?" asks what another text says
 _PIECE_TOPIC = re.compile(
-    r"(?:(?:does|did|do|has|have)\s+(?:(?:the|this|that)\s+(?:piece|op-?ed|article|author|"
-    r"writer|column|columnist|essay|text|commentary|analysis)|it|he|she|"
+    rf"(?:(?:does|did|do|has|have)\s+(?:(?:the|this|that)\s+(?:{_PIECE}|{_WRITER})|it|he|she|"
     r"(?P<name>(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?))\s+(?:ever\s+|actually\s+|even\s+|"
-    rf"also\s+)?{_TOPIC_VERBS}|is\s+there\s+(?:any\s+)?mention\s+of)\s+(?P<topic>.+)",
+    rf"also\s+)?(?:{_MENTION_VERBS}|refer(?:s|red)?\s+to)|is\s+there\s+(?:any\s+)?mention\s+of)"
+    r"\s+(?P<topic>.+)",
     re.I | re.S,
 )
 
@@ -716,16 +756,7 @@ def piece_topic(question: str) -> tuple[list[str], str | None] | None:
         if not m:
             return None
         name, topic = None, m.group(1) or m.group(2)
-    if name and name.lower() in _PIECE_WORDS:
-        name = None
-    return [
-        w
-        for w in dict.fromkeys(words(topic))
-        if w not in STOPWORDS and w not in _TOPIC_FILLER and not w.isdigit()
-    ], name
-
-
-_PIECE_WORDS = frozenset({"it", "he", "she"})
+    return _topic_content(topic), name
 
 
 def unmentioned_topic(question: str, knows: Callable[[str], bool]) -> list[str]:
@@ -827,7 +858,6 @@ def _guessed_beside_known(name: str, body: str, unknown: list[str], known_words:
 # no sentence of the text states.
 # "Who wrote the Molotov-Ribbentrop pact?" asks the text, so the thing written must be the
 # article itself, or nothing ("who wrote this?").
-_PIECE = r"(?:article|piece|commentary|op-?ed|essay|column|analysis|opinion|text)"
 _THIS_PIECE = rf"(?:this|that|it|(?:the|this|that)\s+{_PIECE}(?:\s+(?:about|on)\s+.+)?)"
 _BYLINE = re.compile(
     rf"\bwho\s+(?:wrote|writes|has\s+written|authored|penned)(?:\s+{_THIS_PIECE})?\W*$|"
@@ -1370,10 +1400,7 @@ MONTHS = [
 # A place in the article ("the opening sentence", "in the closing paragraphs", "How does
 # the piece end?"), which no embedding reads. "The first line of defense" and "at the end of
 # the war" are not the article's; "in the end" means "finally".
-_THE_PIECE = (
-    r"(?:(?:the|this|that|its|his|her)\s+)?(?:piece|article|op-?ed|column|essay|commentary|"
-    r"text|analysis)"
-)
+_THE_PIECE = rf"(?:(?:the|this|that|its|his|her)\s+)?{_PIECE}"
 _NOT_OF_ANOTHER = rf"(?!\s+of\s+(?!{_THE_PIECE}))(?!['’]s)"
 _UNIT = r"(?:sentences?|lines?|paragraphs?|grafs?|sections?|passages?|words)"
 # "in the opening, …" or "…of the piece", not "in the opening moves of the invasion"
@@ -1669,10 +1696,7 @@ def list_question(question: str) -> str | None:
     return "count" if m.group("count") else "which"
 
 
-_PIECE_OR_WRITER = (
-    r"(?:(?:the|this|that)\s+)?(?:piece|article|op-?ed|column|essay|commentary|text|author|"
-    r"writer|columnist)|he|she|it|[A-Z][\w'’-]+"
-)
+_PIECE_OR_WRITER = rf"(?:(?:the|this|that)\s+)?(?:{_PIECE}|{_WRITER})|he|she|it|[A-Z][\w'’-]+"
 _ENUMERATED = re.compile(
     r"^(?:[^,?]+,\s*)?(?:which|what)\s+(?:[\w'’.-]+\s+){0,3}?"
     r"(?P<noun>(?!(?:us|does|is|was|has|this|his|its)\b)[a-z][\w-]*[^s\W]s)"
