@@ -64,6 +64,7 @@ from retrieval.rules import (
     unknown_names,
     unmentioned_topic,
     without_place,
+    word_uses,
     years_named,
 )
 from retrieval.speakers import gives_post, speaker_of
@@ -1149,6 +1150,25 @@ class ExtractiveAnswerer:
         )
         return self._quote_closest(query, passages, chosen) if chosen else None
 
+    def each_use(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
+        """The answer to "The op-ed leans on the word 'key' four times. What is called key in
+        each instance?": every sentence of the retrieved articles using the word, in the
+        text's order (up to twice an answer's usual length). None for any other question,
+        or a word the corpus never uses, which the usual rules then answer or refuse.
+
+        Uses of one word are far apart in meaning: ranked by closeness, the question's own
+        sentence about "the word" wins and the uses fall below the line.
+        """
+        word = word_uses(query.question)
+        if word is None or not self.engine.knows(word):
+            return None
+        forms = light_terms(word) or {word}
+        chosen = self._sentences_where(qvec, passages, lambda text: bool(forms & light_terms(text)))
+        if not chosen:
+            return None
+        chosen.sort(key=lambda sc: sc[1].sid)
+        return self._quote(query, passages, chosen[: 2 * self.engine.settings.max_sentences])
+
     def enumerated(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
         """The answer to "Which presidents does the op-ed bring up?": the first sentence
         naming each one ("President Franklin Roosevelt", "the Munich Agreement"; for
@@ -1526,6 +1546,7 @@ class ExtractiveAnswerer:
             lambda: self.listed(query, qvec, passages),
             lambda: self.first_person(query, qvec, passages),
             lambda: self.recommendations(query, passages),
+            lambda: self.each_use(query, qvec, passages),
             lambda: self.quoted(query, qvec, passages),
             lambda: self.dated(query, qvec, passages),
             lambda: self.identity(query, qvec, passages),

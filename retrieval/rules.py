@@ -658,7 +658,7 @@ _MENTION_VERBS = (
 # (said by anyone: words no text in the corpus uses are no one's there)
 _TOPIC = re.compile(
     rf"(?:does|did|do|is\s+there|has|have)\b.*?\b(?:mention(?:s|ed)?\s+of|{_MENTION_VERBS}|"
-    r"points?\s+to|quote[sd]?|says?\s+whether|"
+    r"points?\s+to|quote[sd]?|says?\s+whether|names?|"
     r"acknowledge[sd]?|explore[sd]?|examine[sd]?|get\s+into|go(?:es)?\s+into|deals?\s+with|"
     r"weighs?\s+in\s+on|offers?|provides?|reports?|note[sd]?|considers?|"
     r"speaks?\s+(?:to|about|of)|comments?\s+on)\s+(.+)",
@@ -757,6 +757,38 @@ def piece_topic(question: str) -> tuple[list[str], str | None] | None:
             return None
         name, topic = None, m.group(1) or m.group(2)
     return _topic_content(topic), name
+
+
+# "the word 'key'", "the term appeasement": a word the reader names as a word
+_WORD_NAMED = re.compile(
+    r"\bthe\s+(?:word|term|adjective|verb|noun|label)\s+[“\"'‘]?(?P<word>[A-Za-z][\w-]*)[”\"'’]?(?!\w)",
+    re.I,
+)
+# …and asks for every place the text uses it
+_EACH_USE = re.compile(
+    r"\b(?:each|every|all)\s+(?:of\s+)?(?:the\s+|its\s+|those\s+|these\s+)?(?:instance|time|use|usage|"
+    r"occurrence|case|place|spot|appearance)s?\b|\bhow\s+many\s+times\b|"
+    r"\bin\s+(?:what|which)\s+(?:contexts?|places|passages|sentences)\b|"
+    r"\bhow\s+(?:is|does)\s+(?:it|the\s+(?:op-?ed|piece|article|author)\s+use)\b",
+    re.I,
+)
+
+
+def word_uses(question: str) -> str | None:
+    """The word a question asks every use of ("The op-ed leans on the word 'key' four
+    times. What is called key in each instance?" → "key"), or None.
+
+    >>> word_uses("The op-ed leans on the word 'key' four times. What is called key in each instance?")
+    'key'
+    >>> word_uses("How many times does the term appeasement appear?")
+    'appeasement'
+    >>> word_uses("What does the word 'infamy' mean here?") is None
+    True
+    """
+    m = _WORD_NAMED.search(question)
+    if m is None or not _EACH_USE.search(question):
+        return None
+    return m.group("word").lower()
 
 
 def unmentioned_topic(question: str, knows: Callable[[str], bool]) -> list[str]:
@@ -1620,6 +1652,8 @@ _NUMBER = rf"(?:\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})"
 _ORDINAL_ITEM = re.compile(
     # "the second principle", "the 3rd key rule", "the last point"
     rf"\b(?P<ord>{'|'.join(_ORDINAL_WORDS)}|\d{{1,2}}(?:st|nd|rd|th)|last|final)\s+"
+    # "the last of Dannenberg's three rules"
+    r"(?:of\s+(?:(?:the|his|her|their|these|those)\s+)?(?:[\w’'-]+['’]s\s+)?)?"
     rf"(?:[a-z-]+\s+){{0,2}}?{_LIST_NOUN}\b"
     # "rule number two", "principle #3", "point 2", "number two on the list"
     rf"|\b(?:{_LIST_NOUN}\s*(?:number|no\.?|#)?|(?:number|no\.|#))\s*(?P<num>{_NUMBER})\b"
@@ -1640,6 +1674,10 @@ def numbered_item(question: str) -> int | None:
     2
     >>> numbered_item("What's the last rule?")
     -1
+    >>> numbered_item("What's the last of Dannenberg's three rules for bargaining?")
+    -1
+    >>> numbered_item("What is the second of the author's principles?")
+    2
     >>> numbered_item("Who first said the talks were productive?")
     >>> numbered_item("What is the first step toward infamy?")
     1

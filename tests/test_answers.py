@@ -678,15 +678,17 @@ def test_asking_whether_the_text_brings_up_something_it_never_words_is_refused(
     when most of X's words are nowhere in it, the reader is told which, not shown the
     closest sentence about Europe. A topic in the text's words, or in one word it lacks
     (a synonym), is still answered."""
-    grids, call = ask_batch(
+    grids, call, airfield = ask_batch(
         [
             "Does the op-ed mention cyberattacks on European power grids?",
             "does the piece bring up the phone call between trump and putin?",
+            "Does the piece name the airfield Russia targeted, such as Hostomel airport?",
         ],
         index_dir=seed_index,
     )
     assert grids.abstained and not grids.citations
     assert grids.notes == ["the indexed commentary never uses the words “cyberattacks”, “grids”"]
+    assert airfield.abstained and "“hostomel”" in airfield.notes[0]
     assert not call.abstained and "Trump-Putin call" in call.citations[0].quote
 
 
@@ -783,6 +785,25 @@ def test_asking_whether_the_text_mentions_something_it_does_quotes_where(
     assert essay.abstained, essay.answer
 
 
+def test_every_use_of_a_word_is_quoted_in_the_texts_order(seed_index: str) -> None:
+    """ "The op-ed leans on the word 'key' four times. What is called key in each instance?"
+    wants the four sentences using it, which are far apart in meaning; a word the text
+    never uses is refused as before."""
+    key, absent = ask_batch(
+        [
+            "The op-ed leans on the word 'key' four times. What is called key in each instance?",
+            "How many times does the word 'blunder' appear?",
+        ],
+        index_dir=seed_index,
+    )
+    quotes = [c.quote for c in key.citations]
+    uses = ["a key attribute", "key attributes his", "key negotiating", "these key points"]
+    assert not key.abstained
+    found = [next(i for i, q in enumerate(quotes) if use in q) for use in uses]
+    assert found == sorted(found)
+    assert absent.abstained, absent.answer
+
+
 def test_a_name_one_article_uses_is_found_among_many_that_sound_alike(tmp_path) -> None:
     """In a large corpus, "Who is Pete Hegseth?" sounds like every profile of an official,
     and the embedding ranks dozens of those above the one article naming him; his name is
@@ -868,6 +889,10 @@ def test_a_question_about_the_authors_view_skips_texts_without_an_author(tmp_pat
         ("whats rule #3 for negotiating with the russians", "3) Make apparent before"),
         ("Which is the second principle for bargaining with Moscow?", "2) Never concede"),
         ("What's the last rule for negotiating with Russia?", "3) Make apparent before"),
+        (
+            "Which is the last of the author's three principles for bargaining with Moscow?",
+            "3) Make",
+        ),
         ("What is the 2nd attribute of Putin's KGB training?", "2) all compromise is tactical"),
         # named in prose, not by a list marker: the prose answers
         ("What is the first principle of dealing with an adversary?", "understand your adv"),

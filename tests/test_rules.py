@@ -411,6 +411,12 @@ def test_article_place(question: str, place: dict[str, str]) -> None:
         ("Where do the words grain corridor come up?", ["grain", "corridor"]),
         # a name is no synonym
         ("Does the op-ed mention Kaliningrad as a flashpoint?", ["kaliningrad"]),
+        # "name" asks whether the text has X too
+        (
+            "Does the piece name the airfield, such as Hostomel airport outside the capital?",
+            ["airfield", "hostomel", "airport", "outside", "capital"],
+        ),
+        ("Does the piece name who should have briefed Putin?", []),
         # one word the text lacks may be its synonym; half the topic known is a topic it has
         ("Does the op-ed discuss NATO enlargement at all?", []),
         ("Does the op-ed mention Putin's drone war?", []),
@@ -423,6 +429,28 @@ def test_unmentioned_topic(question: str, unused: list[str]) -> None:
 
     known = {"ukraine", "nato", "putin", "war", "evidence", "hostility"}
     assert unmentioned_topic(question, known.__contains__) == unused
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        (
+            "The op-ed leans on the word 'key' four times. What is called key in each instance?",
+            "key",
+        ),
+        ("The word 'path' turns up three times. What path is meant each time?", "path"),
+        ("How many times does the term appeasement appear?", "appeasement"),
+        ("In what contexts does the author use the word “infamy”?", "infamy"),
+        # asking about the word, not for every use of it
+        ("What does the word 'infamy' mean here?", None),
+        ("Who used the word 'infamy' first?", None),
+        ("What is called key each time?", None),
+    ],
+)
+def test_word_uses(question: str, word: str | None) -> None:
+    from retrieval.rules import word_uses
+
+    assert word_uses(question) == word
 
 
 @pytest.mark.parametrize(
