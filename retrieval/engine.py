@@ -55,6 +55,7 @@ from retrieval.rules import (
     prescriptive,
     question_needs,
     quoted_phrases,
+    quote_order,
     quoted_pronoun,
     role_terms,
     said_by,
@@ -1169,6 +1170,35 @@ class ExtractiveAnswerer:
         chosen.sort(key=lambda sc: sc[1].sid)
         return self._quote(query, passages, chosen[: 2 * self.engine.settings.max_sentences])
 
+    def in_quote_order(
+        self, query: Query, qvec: np.ndarray, passages: list[Passage]
+    ) -> Answer | None:
+        """The answer to "Whose description of the call does the op-ed quote first?": the
+        first (or last) sentence of the best retrieved article that reports someone else's
+        words, with its speaker. None for any other question, or an article quoting no one.
+
+        Order is no meaning: a bi-encoder ranks the question's "quote first" nearest to
+        sentences about words and speeches, wherever they stand.
+        """
+        which = quote_order(query.question)
+        if which is None or not passages:
+            return None
+        idx = self.engine.index
+        a_idx = self._retrieved_articles(passages)[0]
+        art = idx.articles[a_idx]
+        quoting = [
+            sid
+            for sid in sorted(int(s) for s in self.engine.article_sentence_ids[a_idx])
+            if speaker_of(
+                idx.sentence_text(sid), art["text"], art["author"], int(idx.sent_start[sid])
+            )
+            != art["author"]
+        ]
+        if not quoting:
+            return None
+        sid = quoting[0] if which == "first" else quoting[-1]
+        return self._quote(query, passages, [_found(sid, qvec, idx)])
+
     def enumerated(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
         """The answer to "Which presidents does the op-ed bring up?": the first sentence
         naming each one ("President Franklin Roosevelt", "the Munich Agreement"; for
@@ -1547,6 +1577,7 @@ class ExtractiveAnswerer:
             lambda: self.first_person(query, qvec, passages),
             lambda: self.recommendations(query, passages),
             lambda: self.each_use(query, qvec, passages),
+            lambda: self.in_quote_order(query, qvec, passages),
             lambda: self.quoted(query, qvec, passages),
             lambda: self.dated(query, qvec, passages),
             lambda: self.identity(query, qvec, passages),

@@ -213,6 +213,8 @@ def question_needs(question: str) -> str | None:
     'date'
     >>> question_needs("What inflation rate does the piece cite?")
     'count'
+    >>> question_needs("what's ukraine's population according to the article")
+    'count'
     >>> question_needs("Did they agree to meet, and if so where?")
     'place'
     >>> question_needs("Does the op-ed give any figure for how many Ukrainians back NATO?")
@@ -256,6 +258,13 @@ def question_needs(question: str) -> str | None:
         return "count"
     # "What inflation rate does the piece cite?" asks for a figure
     if re.match(r"(at )?(what|which) (\w+ )?rates?\b", q):
+        return "count"
+    # "what's ukraine's population" asks for a number, as "how many people" does
+    if re.match(
+        r"what(?:['’]s| is| was| are| were)? (?:(?:the|its|their|[\w-]+['’]s?) ){0,2}"
+        r"(?:\w+ )?(population|death toll|budget|gdp|salary|turnout|headcount)\b",
+        q,
+    ):
         return "count"
     # "How large is Russia's army?" is not answered by "Russia is weaker": a size is a number
     if re.match(r"how (long|large|big|old|tall|far|high|deep|wide|heavy|fast)\b", q):
@@ -789,6 +798,37 @@ def word_uses(question: str) -> str | None:
     if m is None or not _EACH_USE.search(question):
         return None
     return m.group("word").lower()
+
+
+# "Whose words does the op-ed quote first?", "What's the last quotation in the piece?"
+_QUOTE_ORDER = re.compile(
+    r"\b(?:quote[sd]?|cite[sd]?)\s+(?:\w+\s+)?(?P<a>first|last|earliest|latest)\b|"
+    r"\b(?P<b>first|last|opening|final|closing|earliest)\s+(?:direct\s+|outside\s+)?"
+    r"(?:quote|quotation|person\s+(?:quoted|cited)|voice\s+quoted)s?\b",
+    re.I,
+)
+
+
+def quote_order(question: str) -> str | None:
+    """Whether a question asks for the text's first or last quotation of someone's words
+    ("Whose description of the call does the op-ed quote first?" → "first"), or None.
+
+    >>> quote_order("Whose description of a phone call does the op-ed quote first?")
+    'first'
+    >>> quote_order("What is the last quotation in the piece?")
+    'last'
+    >>> quote_order("Who is quoted first?")
+    'first'
+    >>> quote_order("Who first said the talks were productive?") is None
+    True
+    >>> quote_order("Does the writer ever speak in the first person?") is None
+    True
+    """
+    m = _QUOTE_ORDER.search(question)
+    if m is None:
+        return None
+    word = (m.group("a") or m.group("b")).lower()
+    return "first" if word in ("first", "opening", "earliest") else "last"
 
 
 def unmentioned_topic(question: str, knows: Callable[[str], bool]) -> list[str]:

@@ -804,6 +804,29 @@ def test_every_use_of_a_word_is_quoted_in_the_texts_order(seed_index: str) -> No
     assert absent.abstained, absent.answer
 
 
+def test_the_first_or_last_quotation_is_found_by_its_place(seed_index: str) -> None:
+    """ "Whose words does the op-ed quote first?" asks for an order a bi-encoder cannot
+    read: the first sentence reporting someone else's words answers, with its speaker."""
+    first, last = ask_batch(
+        [
+            "Whose description of the talks does the op-ed quote first, and in what words?",
+            "What is the final quotation in the piece?",
+        ],
+        index_dir=seed_index,
+    )
+    assert "“lengthy and highly productive.”" in first.citations[0].quote
+    assert first.citations[0].speaker == "Donald Trump"
+    assert "“peace in our time.”" in last.citations[0].quote
+    assert last.citations[0].speaker == "Chamberlain"
+
+
+def test_a_population_asks_for_a_number(seed_index: str) -> None:
+    """ "what's ukraine's population" is a number the article never gives; the sentence
+    closest in meaning ("The Ukrainians understand this better than most.") is no answer."""
+    ans = ask("what's ukraine's population according to the article", index_dir=seed_index)
+    assert ans.abstained, ans.answer
+
+
 def test_a_name_one_article_uses_is_found_among_many_that_sound_alike(tmp_path) -> None:
     """In a large corpus, "Who is Pete Hegseth?" sounds like every profile of an official,
     and the embedding ranks dozens of those above the one article naming him; his name is
