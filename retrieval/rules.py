@@ -385,11 +385,19 @@ _ROLE = re.compile(
 
 # "Which Russian general commanded…" asks for the holder of a title, as "Who is the
 # general…" does
-_WHICH_TITLE = re.compile(
-    r"^\s*(?:which|what)\s+(?:[\w.-]+\s+){0,2}?(generals?|ministers?|secretar(?:y|ies)|"
+_TITLE_NOUNS = (
+    r"(generals?|ministers?|secretar(?:y|ies)|"
     r"ambassadors?|envoys?|spokes(?:man|men|woman|person)|senators?|chancellors?|governors?|"
-    r"mayors?|admirals?|commanders?|negotiators?|diplomats?|presidents?)\s+"
-    r"(?!of\b)",
+    r"mayors?|admirals?|commanders?|negotiators?|diplomats?|presidents?)"
+)
+_WHICH_TITLE = re.compile(
+    rf"^\s*(?:which|what)\s+(?:[\w.-]+\s+){{0,2}}?{_TITLE_NOUNS}\s+(?!of\b)",
+    re.I,
+)
+# "Does Dannenberg name the U.S. ambassador to Ukraine?" asks the same
+_NAME_TITLE = re.compile(
+    r"^\s*(?:does|did|do)\s+[^?,]{1,40}?\s+(?:name|identify)\s+(?:the\s+|any\s+|a\s+)?"
+    rf"(?:[\w.-]+\s+){{0,2}}?{_TITLE_NOUNS}\b(?!\s+(?:of\b|(?-i:[A-Z])))",
     re.I,
 )
 
@@ -420,6 +428,10 @@ def role_terms(question: str) -> set[str]:
     set()
     >>> sorted(role_terms("Since it names Japan, does it say who was Japan's prime minister?"))
     ['minister']
+    >>> sorted(role_terms("Does Dannenberg name the U.S. ambassador to Ukraine?"))
+    ['ambassador']
+    >>> role_terms("Does the piece name President Trump's advisers?")
+    set()
     """
     # ("…, does it say who was Japan's prime minister?" asks the same)
     question = without_lead_in(question.strip())
@@ -430,7 +442,7 @@ def role_terms(question: str) -> set[str]:
     m = _ROLE.match(question)
     phrase = m.group(1).split() if m else []
     if not phrase:
-        t = _WHICH_TITLE.match(question)
+        t = _WHICH_TITLE.match(question) or _NAME_TITLE.match(question)
         if t:
             return light_terms(t.group(1))
     # "the defense secretary mentioned in…": a trailing participle modifies the head noun
@@ -520,6 +532,31 @@ def years_named(text: str) -> list[str]:
     return _YEAR_WORD.findall(text)
 
 
+# kinds that are anyone holding a post, named with its title ("Defense Secretary Pete
+# Hegseth"), not a word of the name
+_OFFICE_HOLDERS = frozenset({"official", "officeholder", "politician", "policymaker"})
+_POST_TITLE_WORDS = (
+    "President",
+    "Secretary",
+    "Minister",
+    "Senator",
+    "Sen\\.",
+    "Representative",
+    "Rep\\.",
+    "General",
+    "Gen\\.",
+    "Admiral",
+    "Chancellor",
+    "Governor",
+    "Mayor",
+    "Ambassador",
+    "Spokesman",
+    "Spokeswoman",
+    "Director",
+    "Chief",
+)
+
+
 def kind_named(noun: str) -> Callable[[str], list[str]]:
     """What names a sentence gives things of a kind ("presidents"): a name after the kind
     as a title ("President Joe Biden") or before it as a name's last word ("the Munich
@@ -530,9 +567,14 @@ def kind_named(noun: str) -> Callable[[str], list[str]]:
     ['Donald Trump', 'Joe Biden']
     >>> kind_named("agreements")("It recalls the Munich Agreement, not an agreement.")
     ['Munich']
+    >>> kind_named("officials")("Defense Secretary Pete Hegseth spoke; Vice President JD Vance did not.")
+    ['Pete Hegseth', 'JD Vance']
     """
     kind = next(iter(light_terms(noun)), noun)
     title = re.escape(kind[:1].upper() + kind[1:])
+    if kind in _OFFICE_HOLDERS:
+        # "Which U.S. officials does the op-ed name?": anyone named with a post's title
+        title = "(?:" + "|".join(_POST_TITLE_WORDS) + ")"
     named = re.compile(
         rf"\b{title}\w*\s+(?P<after>{_ONE_NAME})|"
         rf"(?P<before>{_ONE_NAME})\s+{title}\w*\b(?!\s+[A-Z])"

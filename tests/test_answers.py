@@ -827,6 +827,23 @@ def test_a_population_asks_for_a_number(seed_index: str) -> None:
     assert ans.abstained, ans.answer
 
 
+def test_officials_named_are_the_people_named_with_a_post(seed_index: str) -> None:
+    """ "Which officials does the op-ed name?" asks for people named with a title, a
+    kind no name carries as its own word ("Defense Secretary Pete Hegseth"); "Does it name
+    the U.S. ambassador?" asks for an ambassador, whom the text never names."""
+    officials, ambassador = ask_batch(
+        [
+            "Apart from Trump, which administration officials does the piece name?",
+            "Does Dannenberg name the U.S. ambassador to Ukraine?",
+        ],
+        index_dir=seed_index,
+    )
+    quoted = " ".join(c.quote for c in officials.citations)
+    assert not officials.abstained
+    assert "Defense Secretary Pete Hegseth" in quoted
+    assert ambassador.abstained, ambassador.answer
+
+
 def test_a_name_one_article_uses_is_found_among_many_that_sound_alike(tmp_path) -> None:
     """In a large corpus, "Who is Pete Hegseth?" sounds like every profile of an official,
     and the embedding ranks dozens of those above the one article naming him; his name is
