@@ -1642,12 +1642,17 @@ class ExtractiveAnswerer:
             a_idx = int(idx.sent_article[sid])
             start, end = int(idx.sent_start[sid]), int(idx.sent_end[sid])
             text = idx.articles[a_idx]["text"]
-            if (
-                sid > 0
-                and int(idx.sent_article[sid - 1]) == a_idx
-                and _ANAPHORA.match(text[start:end])
+            # ("This was the beginning of the war." after "This treaty partitioned Poland."
+            # needs the sentence naming the treaty too: a chain of two is followed)
+            back = sid
+            while (
+                back > 0
+                and sid - back < 2
+                and int(idx.sent_article[back - 1]) == a_idx
+                and _ANAPHORA.match(text[int(idx.sent_start[back]) : int(idx.sent_end[back])])
             ):
-                start = int(idx.sent_start[sid - 1])
+                back -= 1
+            start = int(idx.sent_start[back])
             nxt = sid + 1
             if (
                 (len(text[start:end].split()) < 6 or not spans)

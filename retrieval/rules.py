@@ -1785,7 +1785,10 @@ _LIST_QUESTION = re.compile(
     rf"(?:[\w’'-]+\s+){{0,3}}?{_LIST_NOUN_PLURAL}|"
     # "What KGB maxim does the author cite on that?": one item of a list of precepts
     r"(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:maxim|precept|tenet|rule|principle)\s+"
-    r"(?:does|did|do)\b)\b",
+    r"(?:does|did|do)\b|"
+    # "Is there a matching rule in Dannenberg's list?": the item that matches
+    rf"is\s+there\s+(?:a|an|any)\s+(?:[\w-]+\s+)?{_LIST_NOUN}\s+(?:in|on|among)\s+"
+    r"(?:the|his|her|their|[\w’'-]+['’]s?)\s+(?:[\w’'-]+\s+)?(?:list|rules|principles)\b)\b",
     re.I,
 )
 
@@ -1807,6 +1810,10 @@ def list_question(question: str) -> str | None:
     'which'
     >>> list_question("What is the second rule?") is None
     True
+    >>> list_question("Is there a matching rule in Dannenberg's list for Russia?")
+    'which'
+    >>> list_question("Is there a similar rule in the author's list?")
+    'which'
     """
     if numbered_item(question) is not None:
         return None

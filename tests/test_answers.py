@@ -567,6 +567,16 @@ def test_an_it_that_points_ahead_does_not_pull_in_the_sentence_before(seed_index
     assert "economically and militarily weaker" in lead
 
 
+def test_a_chain_of_pointing_sentences_is_quoted_back_to_what_they_name(seed_index: str) -> None:
+    """ "This was the beginning of World War II in Europe." follows "This treaty
+    partitioned Poland…", which follows the sentence naming the treaty: the quote starts
+    there, so it says which treaty."""
+    answer = ask("What marked the beginning of World War II in Europe?", index_dir=seed_index)
+    lead = answer.citations[0].quote
+    assert lead.startswith("Shortly afterward, the Molotov-Ribbentrop Agreement was signed.")
+    assert "This was the beginning of World War II in Europe." in lead
+
+
 def test_a_lower_case_question_keeps_its_own_words_in_the_answer(seed_index: str) -> None:
     """Restoring "Hegseth" for the rules does not rewrite what the reader asked."""
     answer = ask("who is hegseth?", index_dir=seed_index)
@@ -1081,6 +1091,14 @@ def test_a_question_about_a_lists_items_quotes_them(seed_index: str) -> None:
     )
     assert not maxim.abstained
     assert "the ends justify the means" in maxim.citations[0].quote
+    # "Is there a similar rule in the author's list?" after the reader's own rule
+    similar = ask(
+        "In my chess club we never give away our opponent's main goals before a game. Is "
+        "there a similar rule in the author's list?",
+        index_dir=seed_index,
+    )
+    assert similar.citations[0].quote.startswith("2) Never concede")
+    assert any("basic principles of negotiating" in c.quote for c in similar.citations)
 
 
 def test_an_item_of_each_list_quotes_it_from_every_list(seed_index: str) -> None:
