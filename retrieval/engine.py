@@ -34,6 +34,7 @@ from retrieval.rules import (
     asked_terms,
     asks_authors_view,
     asks_first_person,
+    asks_other_wording,
     asks_post,
     author_key,
     author_keys,
@@ -1037,7 +1038,12 @@ class ExtractiveAnswerer:
             # ("translates" is misquoted from "Translated": a word's stem counts as used)
             # (only words quoted in the question itself: "My style guide bans the word
             # 'blunder.' What's the author's phrase?" quotes the reader, not the text)
-            asked = quoted_phrases(asked_part(query.question))
+            # (nor a word the reader offers as a guess at the text's: "…or use another word?")
+            asked = (
+                []
+                if asks_other_wording(query.question)
+                else quoted_phrases(asked_part(query.question))
+            )
             content = {p: set(words(p)) - STOPWORDS for p in phrases}
             unused = [
                 p

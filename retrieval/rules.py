@@ -177,7 +177,8 @@ _EMBEDDED = re.compile(
     r"\s*(?:does|did|do|can|could|will)\s+(?:the\s+|this\s+|that\s+)?"
     r"[\w'’-]+\s+(?:ever\s+|actually\s+|also\s+|even\s+)?(?:say|says|said|mention|give|gives|tell|tells|state|specify|note|report|"
     r"reveal|indicate|explain|offer|provide|include|put)\s+(?:[\w'’-]+\s+){0,4}?"
-    r"(?=(?:how\s+(?:many|much)|when|where|who|(?:in\s+)?what\s+year|which\s+(?:city|country))\b)"
+    r"(?=(?:how\s+(?:many|much)|when|where|who|(?:in\s+)?what\s+year|which\s+(?:city|country)|"
+    r"(?:on\s+|in\s+)?(?:what|which)\s+(?:day|date|month))\b)"
 )
 
 
@@ -211,6 +212,8 @@ def question_needs(question: str) -> str | None:
     'count'
     >>> question_needs("By what date should the troops leave?")
     'date'
+    >>> question_needs("Since it cites 1945, does it say in which month World War II ended?")
+    'day'
     >>> question_needs("What inflation rate does the piece cite?")
     'count'
     >>> question_needs("what's ukraine's population according to the article")
@@ -272,7 +275,7 @@ def question_needs(question: str) -> str | None:
     # "On what day and month…": a year alone does not say
     # ("what exact day" asks the same)
     exact = r"(?:(?:exact|precise|specific|particular) )?"
-    if re.match(rf"(on )?(what|which) {exact}(date|day|month)\b", q):
+    if re.match(rf"((on|in|during) )?(what|which) {exact}(date|day|month)\b", q):
         return "day"
     # "By what date should troops leave?" sets a deadline, which is a date of any kind
     if re.match(
@@ -1403,6 +1406,26 @@ def split_names(names: str) -> list[str]:
 
 # a phrase the reader quotes: “…”, "…", ‘…’ or '…' (an apostrophe inside a word is no quote)
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|(?<!\w)[‘']([^’']+?)[’'](?!\w)")
+
+
+# "…does it talk about Ukrainian 'territory' or use another word?": the quoted word is the
+# reader's guess, and the text's own word is what is asked
+_OTHER_WORDING = re.compile(
+    r"\b(?:another|a\s+different|some\s+other|other|its\s+own)\s+(?:word|term|phrase|wording|"
+    r"expression|label|name)s?\b|\b(?:word|term|phrase)\s+(?:does\s+\w+\s+use\s+)?instead\b",
+    re.I,
+)
+
+
+def asks_other_wording(question: str) -> bool:
+    """Whether a question asks for the text's own word in place of the one it quotes.
+
+    >>> asks_other_wording("Does the op-ed say Ukrainian 'territory' or use another word?")
+    True
+    >>> asks_other_wording("Did Zelensky call the talks 'a betrayal'?")
+    False
+    """
+    return bool(_OTHER_WORDING.search(question))
 
 
 def quoted_phrases(question: str) -> list[str]:

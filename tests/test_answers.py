@@ -854,6 +854,29 @@ def test_officials_named_are_the_people_named_with_a_post(seed_index: str) -> No
     assert ambassador.abstained, ambassador.answer
 
 
+def test_a_guessed_word_asks_for_the_texts_own(seed_index: str) -> None:
+    """ "…is it Ukrainian 'territory', or does it use another word?" quotes a guess, not the
+    text: the sentence with the text's own word ("Ukrainian terrain") answers. Quoted
+    words the text never uses are still refused when they are a claim about it."""
+    guess, claim = ask_batch(
+        [
+            "Among Putin's goals, is it Ukrainian 'territory' the op-ed names, or does it use "
+            "another word?",
+            "Does the op-ed call Putin's goal the 'subjugation' of Ukraine?",
+        ],
+        index_dir=seed_index,
+    )
+    assert "Ukrainian terrain" in guess.citations[0].quote
+    assert claim.abstained and "subjugation" in claim.notes[0]
+
+
+def test_which_month_asks_for_a_day_or_month(seed_index: str) -> None:
+    """ "…does it say in which month X happened?" needs a month in the quote: the
+    sentence about Munich gives only a year."""
+    ans = ask("Does the op-ed say in which month the Munich Agreement was signed?", seed_index)
+    assert ans.abstained, ans.answer
+
+
 def test_a_name_one_article_uses_is_found_among_many_that_sound_alike(tmp_path) -> None:
     """In a large corpus, "Who is Pete Hegseth?" sounds like every profile of an official,
     and the embedding ranks dozens of those above the one article naming him; his name is
