@@ -30,6 +30,7 @@ from retrieval.rules import (
     MONTHS,
     article_place,
     article_question,
+    as_the_piece,
     asked_part,
     asked_terms,
     asks_authors_view,
@@ -126,6 +127,9 @@ _ANAPHORA = re.compile(
     re.I,
 )
 _TOKEN = re.compile(r"[^\W_]+")
+_PICKS_LINE = re.compile(
+    r"\s*(?:which|what)\s+(?:one\s+)?(?:line|sentence|passage|phrase|part|bit|paragraph)s?\b", re.I
+)
 _PRONOUNS = frozenset(
     [
         "he",
@@ -1011,7 +1015,12 @@ class ExtractiveAnswerer:
         may misquote), for the usual rules to answer or refuse.
         """
         phrases = quoted_phrases(query.question)
-        if not phrases:
+        # (words quoted in the reader's context are no place to look when the question
+        # points at one: "Zelensky wants a 'lasting, reliable peace.' Which line near the
+        # end of the piece shares that worry?")
+        if not phrases or (
+            not quoted_phrases(asked_part(query.question)) and self._asked_place(query.question)
+        ):
             return None
         # "When it says 'Churchill understood this', what is the 'this'?": a quoted pronoun
         # is what is asked about, found in the sentences before the quoted words
@@ -1071,6 +1080,14 @@ class ExtractiveAnswerer:
                 f"the commentary has the quoted words but names no {' or '.join(sorted(role))}",
             )
         return self._quote_closest(query, passages, chosen)
+
+    def _asked_place(self, question: str) -> dict[str, str]:
+        """Where in the article the asked part of a question points, reading an indexed
+        author's piece ("near the end of Dannenberg's piece") as the piece."""
+        names = self.engine.author_names
+        return article_place(
+            as_the_piece(asked_part(question), lambda name: author_key(name) in names)
+        )
 
     def _neighbours(self, sid: int) -> list[int]:
         """The sentences just before and after ``sid`` in its article."""
@@ -1256,7 +1273,7 @@ class ExtractiveAnswerer:
         A bi-encoder does not read position: the opening sentence is 0.25 from "per the
         opening sentence, which two countries are the talks between?".
         """
-        places = article_place(asked_part(query.question))
+        places = self._asked_place(query.question)
         question = self.engine.truecase(query.question)
         if not places or not passages or self._never_used(question):
             return None
@@ -1268,15 +1285,25 @@ class ExtractiveAnswerer:
         # the place is only where to look: what is asked must be there ("What figure does
         # the opening paragraph give for casualties?" is not answered by that paragraph)
         asked = asked_terms(without_place(asked_part(question)))
+        # "Which line near the end shares that worry…?" asks for one of the lines there,
+        # whatever its words
+        picks_line = bool(_PICKS_LINE.match(asked_part(question)))
         per_place = -(-self.engine.settings.max_sentences // len(places))
         chosen: list[tuple[float, Candidate]] = []
         for where, size in places.items():
             ordered = paragraphs if where == "first" else paragraphs[::-1]
             # a section is two paragraphs; "near the top" of an article whose lede is one
-            # sentence runs on into the next paragraph
-            wide = size == "paragraphs" or (size == "around" and len(ordered[0]) == 1)
+            # sentence runs on into the next paragraph, and "which line near the end…"
+            # picks from the last two
+            wide = size == "paragraphs" or (
+                size == "around" and (picks_line or len(ordered[0]) == 1)
+            )
             region = [sid for para in ordered[: 2 if wide else 1] for sid in para]
-            if asked and not any(asked & self.engine.sentence_light_terms(s) for s in region):
+            if (
+                asked
+                and not picks_line
+                and not any(asked & self.engine.sentence_light_terms(s) for s in region)
+            ):
                 return None
             if size == "sentence":
                 region = [ordered[0][0] if where == "first" else ordered[0][-1]]

@@ -1562,6 +1562,24 @@ _PLACES = {
 }
 
 
+_AUTHORS_PIECE = re.compile(
+    rf"\b((?-i:[A-Z])[\w.’'-]*(?:\s+(?-i:[A-Z])[\w.’'-]*)?)['’]s\s+(?={_PIECE}\b)", re.I
+)
+
+
+def as_the_piece(text: str, is_author: Callable[[str], bool]) -> str:
+    """``text`` with an author's possessive before a word for the piece read as "the"
+    ("near the end of Dannenberg's piece" → "near the end of the piece"); another person's
+    piece ("Putin's essay") is left as it is.
+
+    >>> as_the_piece("Which line near the end of Dannenberg's piece?", {"Dannenberg"}.__contains__)
+    'Which line near the end of the piece?'
+    >>> as_the_piece("the first line of Putin's essay", {"Dannenberg"}.__contains__)
+    "the first line of Putin's essay"
+    """
+    return _AUTHORS_PIECE.sub(lambda m: "the " if is_author(m.group(1)) else m.group(0), text)
+
+
 def article_place(question: str) -> dict[str, str]:
     """Where in the article the question points: "first" and/or "last", each with how much
     of it ("sentence" for a line, "paragraph" for one, "paragraphs" for a section, "around"

@@ -756,6 +756,22 @@ def test_a_place_in_the_article_is_quoted_from_there(seed_index: str) -> None:
     assert not any(c.quote.startswith("As talks move forward") for c in figure.citations)
 
 
+def test_which_line_near_the_end_of_the_authors_piece_is_picked_from_there(
+    seed_index: str,
+) -> None:
+    """ "Which sentence near the end of Dannenberg's op-ed…" points at the end of the
+    author's own piece, past words the reader quotes from someone else; the lines there
+    answer, whatever their words."""
+    ans = ask(
+        "Zelensky hopes for a 'lasting, reliable peace.' Which sentence near the end of "
+        "Dannenberg's op-ed warns that a bad ending could bring another war?",
+        index_dir=seed_index,
+    )
+    quoted = " ".join(c.quote for c in ans.citations)
+    assert "sets the stage for a future war" in quoted
+    assert "Zelensky" not in quoted
+
+
 def test_a_place_is_read_in_the_article_the_question_is_about(tmp_path) -> None:
     """Among many articles, "the closing paragraph" is the best retrieved article's."""
     index = _index(
