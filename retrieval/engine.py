@@ -68,6 +68,7 @@ from retrieval.rules import (
     unmentioned_topic,
     without_place,
     word_uses,
+    year_extreme,
     years_named,
 )
 from retrieval.speakers import gives_post, speaker_of
@@ -1222,6 +1223,31 @@ class ExtractiveAnswerer:
         sid = quoting[0] if which == "first" else quoting[-1]
         return self._quote(query, passages, [_found(sid, qvec, idx)])
 
+    def extreme_year(
+        self, query: Query, qvec: np.ndarray, passages: list[Passage]
+    ) -> Answer | None:
+        """The answer to "What's the earliest year the op-ed mentions, and what does it tie
+        to it?": the first sentence of the best retrieved article giving its earliest (or
+        latest) year. None for any other question, or an article giving no year.
+
+        A bi-encoder cannot compare numbers: "earliest year" is as close to 2022 as to 1919.
+        """
+        end = year_extreme(query.question)
+        if end is None or not passages:
+            return None
+        idx = self.engine.index
+        a_idx = self._retrieved_articles(passages)[0]
+        dated = [
+            (int(year), sid)
+            for sid in sorted(int(s) for s in self.engine.article_sentence_ids[a_idx])
+            for year in years_named(idx.sentence_text(sid))
+        ]
+        if not dated:
+            return None
+        want = min(y for y, _ in dated) if end == "first" else max(y for y, _ in dated)
+        sid = next(sid for y, sid in dated if y == want)
+        return self._quote(query, passages, [_found(sid, qvec, idx)])
+
     def enumerated(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
         """The answer to "Which presidents does the op-ed bring up?": the first sentence
         naming each one ("President Franklin Roosevelt", "the Munich Agreement"; for
@@ -1614,6 +1640,7 @@ class ExtractiveAnswerer:
             lambda: self.quoted(query, qvec, passages),
             lambda: self.dated(query, qvec, passages),
             lambda: self.identity(query, qvec, passages),
+            lambda: self.extreme_year(query, qvec, passages),
             lambda: self.enumerated(query, qvec, passages),
             lambda: self.mentioned(query, qvec, passages),
             lambda: self.placed(query, qvec, passages),

@@ -535,6 +535,33 @@ def years_named(text: str) -> list[str]:
     return _YEAR_WORD.findall(text)
 
 
+# "what's the earliest year the op-ed mentions?": the first or last of the text's years
+_EXTREME_YEAR = re.compile(
+    r"\b(?P<end>earliest|oldest|first|latest|most\s+recent|last|newest)\s+(?:year|date)s?\b"
+    r"(?=.*\b(?:mention|mentions|cite|cites|give|gives|name|names|bring|brings|refer|refers|"
+    r"appear|appears|come|comes|show|shows|is\s+mentioned|is\s+cited|in\s+the\s+(?:op-?ed|"
+    r"piece|article|text|column)))",
+    re.I,
+)
+
+
+def year_extreme(question: str) -> str | None:
+    """Whether a question asks for the earliest ("first") or latest ("last") year the text
+    gives, or None.
+
+    >>> year_extreme("For a timeline: what's the earliest year the op-ed mentions?")
+    'first'
+    >>> year_extreme("What is the most recent year cited in the piece?")
+    'last'
+    >>> year_extreme("In what year did the war start?") is None
+    True
+    """
+    m = _EXTREME_YEAR.search(question)
+    if m is None:
+        return None
+    return "first" if m.group("end").lower() in ("earliest", "oldest", "first") else "last"
+
+
 # kinds that are anyone holding a post, named with its title ("Defense Secretary Pete
 # Hegseth"), not a word of the name
 _OFFICE_HOLDERS = frozenset({"official", "officeholder", "politician", "policymaker"})
@@ -712,7 +739,7 @@ _MENTION_VERBS = (
 # (said by anyone: words no text in the corpus uses are no one's there)
 _TOPIC = re.compile(
     rf"(?:does|did|do|is\s+there|has|have)\b.*?\b(?:mention(?:s|ed)?\s+of|{_MENTION_VERBS}|"
-    r"points?\s+to|quote[sd]?|says?\s+whether|names?|"
+    r"points?\s+to|quote[sd]?|says?\s+whether|names?|draws?\s+on|leans?\s+on|"
     r"acknowledge[sd]?|explore[sd]?|examine[sd]?|get\s+into|go(?:es)?\s+into|deals?\s+with|"
     r"weighs?\s+in\s+on|offers?|provides?|reports?|note[sd]?|considers?|"
     r"speaks?\s+(?:to|about|of)|comments?\s+on)\s+(.+)",

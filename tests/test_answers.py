@@ -688,17 +688,19 @@ def test_asking_whether_the_text_brings_up_something_it_never_words_is_refused(
     when most of X's words are nowhere in it, the reader is told which, not shown the
     closest sentence about Europe. A topic in the text's words, or in one word it lacks
     (a synonym), is still answered."""
-    grids, call, airfield = ask_batch(
+    grids, call, airfield, pipeline = ask_batch(
         [
             "Does the op-ed mention cyberattacks on European power grids?",
             "does the piece bring up the phone call between trump and putin?",
             "Does the piece name the airfield Russia targeted, such as Hostomel airport?",
+            "Does he draw on pipeline sabotage and gas blackmail to show how Moscow bargains?",
         ],
         index_dir=seed_index,
     )
     assert grids.abstained and not grids.citations
     assert grids.notes == ["the indexed commentary never uses the words “cyberattacks”, “grids”"]
     assert airfield.abstained and "“hostomel”" in airfield.notes[0]
+    assert pipeline.abstained and "“pipeline”" in pipeline.notes[0]
     assert not call.abstained and "Trump-Putin call" in call.citations[0].quote
 
 
@@ -891,6 +893,21 @@ def test_which_month_asks_for_a_day_or_month(seed_index: str) -> None:
     sentence about Munich gives only a year."""
     ans = ask("Does the op-ed say in which month the Munich Agreement was signed?", seed_index)
     assert ans.abstained, ans.answer
+
+
+def test_the_earliest_or_latest_year_is_found_by_comparing_years(seed_index: str) -> None:
+    """A bi-encoder cannot compare numbers: "the earliest year the op-ed gives" is as
+    close to 2022 as to 1919. The years are compared, and the sentence giving the earliest
+    (or latest) is quoted."""
+    first, last = ask_batch(
+        [
+            "Timeline question: which is the earliest year mentioned in the op-ed?",
+            "What's the latest year the piece gives, and for what?",
+        ],
+        index_dir=seed_index,
+    )
+    assert "Soviet regime in 1919" in first.citations[0].quote
+    assert "2022" in last.citations[0].quote
 
 
 def test_a_name_one_article_uses_is_found_among_many_that_sound_alike(tmp_path) -> None:
