@@ -1080,6 +1080,26 @@ class ExtractiveAnswerer:
                 passages,
                 f"the commentary has the quoted words but names no {' or '.join(sorted(role))}",
             )
+        if len(phrases) > 1:
+            # "…borrows 'infamy' from an address and calls one document 'infamous.' Which
+            # address, and which document?": the closest sentence for each quoted phrase
+            # leads, so one phrase's many uses do not crowd out the other's
+            ranked = sorted(chosen, key=lambda sc: -sc[0])
+            firsts = [
+                next(
+                    (
+                        sc
+                        for sc in ranked
+                        if p in normalize_quote(self.engine.index.sentence_text(sc[1].sid))
+                    ),
+                    None,
+                )
+                for p in phrases
+            ]
+            lead = list({id(sc): sc for sc in firsts if sc is not None}.values())
+            rest = [sc for sc in ranked if all(sc is not f for f in lead)]
+            chosen = (lead + rest)[: max(self.engine.settings.max_sentences, len(lead))]
+            return self._quote(query, passages, chosen)
         return self._quote_closest(query, passages, chosen)
 
     def _asked_place(self, question: str) -> dict[str, str]:

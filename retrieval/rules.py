@@ -1802,8 +1802,12 @@ _NUMBER = rf"(?:\d{{1,2}}|{'|'.join(_NUMBER_WORDS)})"
 _ORDINAL_ITEM = re.compile(
     # "the second principle", "the 3rd key rule", "the last point"
     rf"\b(?P<ord>{'|'.join(_ORDINAL_WORDS)}|\d{{1,2}}(?:st|nd|rd|th)|last|final)\s+"
-    # "the last of Dannenberg's three rules"
-    r"(?:of\s+(?:(?:the|his|her|their|these|those)\s+)?(?:[\w’'-]+['’]s\s+)?)?"
+    rf"(?:[a-z-]+\s+){{0,2}}?{_LIST_NOUN}\b"
+    # "What's the last of Dannenberg's three rules?" (asked for: "Read against the first of
+    # his rules, why…" points at the list, and the question is the why)
+    r"|\b(?:what|which)(?:['’]s|\s+(?:is|was|are|were))?\s+the\s+"
+    rf"(?P<of>{'|'.join(_ORDINAL_WORDS)}|\d{{1,2}}(?:st|nd|rd|th)|last|final)\s+of\s+"
+    r"(?:(?:the|his|her|their|these|those)\s+)?(?:[\w’'-]+['’]s\s+)?"
     rf"(?:[a-z-]+\s+){{0,2}}?{_LIST_NOUN}\b"
     # "rule number two", "principle #3", "point 2", "number two on the list"
     rf"|\b(?:{_LIST_NOUN}\s*(?:number|no\.?|#)?|(?:number|no\.|#))\s*(?P<num>{_NUMBER})\b"
@@ -1828,6 +1832,7 @@ def numbered_item(question: str) -> int | None:
     -1
     >>> numbered_item("What is the second of the author's principles?")
     2
+    >>> numbered_item("Read against the first of Dannenberg's rules, why is that bad?")
     >>> numbered_item("Who first said the talks were productive?")
     >>> numbered_item("What is the first step toward infamy?")
     1
@@ -1841,7 +1846,7 @@ def numbered_item(question: str) -> int | None:
     if m.group("num"):
         word = m.group("num").lower()
         return _NUMBER_WORDS.get(word) or int(word) or None  # "rule 0" is no item
-    word = m.group("ord").lower()
+    word = (m.group("ord") or m.group("of")).lower()
     if word in ("last", "final"):
         return -1
     return _ORDINAL_WORDS.get(word) or int(re.sub(r"\D", "", word)) or None

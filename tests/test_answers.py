@@ -622,6 +622,19 @@ def test_a_quoted_phrase_is_found_and_its_speaker_named(seed_index: str, answere
     assert "highly productive" in lead.quote and lead.speaker == "Donald Trump"
 
 
+def test_each_of_several_quoted_words_is_quoted(seed_index: str) -> None:
+    """Two quoted words, one used once and one often: the closest sentence for each leads,
+    so the often-used word's sentences do not crowd the other out."""
+    ans = ask(
+        "A student says the op-ed uses 'infamous' once and 'appeasement' more than once. "
+        "Where does each come from?",
+        index_dir=seed_index,
+    )
+    quotes = [c.quote for c in ans.citations]
+    assert any("infamous July 2021 essay" in q for q in quotes)
+    assert any("appeasement" in q for q in quotes)
+
+
 def test_quoted_words_the_text_never_uses_are_refused_with_a_note(seed_index: str) -> None:
     answer = ask('Did Zelensky call the talks "a betrayal"?', index_dir=seed_index)
     assert answer.abstained and not answer.citations
