@@ -128,6 +128,12 @@ _ANAPHORA = re.compile(
     re.I,
 )
 _TOKEN = re.compile(r"[^\W_]+")
+# "…quote that line", "use those words": the question points back at the reader's quote
+_THAT_QUOTE = re.compile(
+    r"\b(?:that|this|the|those|these|such\s+a)\s+(?:exact\s+|famous\s+|same\s+)?(?:line|quote|"
+    r"quotation|phrase|remark|description|wording|words|sentence|saying|formula|quip)s?\b",
+    re.I,
+)
 _PICKS_LINE = re.compile(
     r"\s*(?:which|what)\s+(?:one\s+)?(?:line|sentence|passage|phrase|part|bit|paragraph)s?\b", re.I
 )
@@ -1049,9 +1055,13 @@ class ExtractiveAnswerer:
             # (only words quoted in the question itself: "My style guide bans the word
             # 'blunder.' What's the author's phrase?" quotes the reader, not the text)
             # (nor a word the reader offers as a guess at the text's: "…or use another word?")
+            # (but "Churchill called Russia 'a riddle…'. Does Dannenberg quote that line?"
+            # asks of the reader's quote)
             asked = (
                 []
                 if asks_other_wording(query.question)
+                else phrases
+                if _THAT_QUOTE.search(asked_part(query.question))
                 else quoted_phrases(asked_part(query.question))
             )
             content = {p: set(words(p)) - STOPWORDS for p in phrases}

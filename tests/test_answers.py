@@ -659,6 +659,14 @@ def test_quoted_words_the_text_never_uses_are_refused_with_a_note(seed_index: st
     )
     assert not banned.abstained and not any("never uses" in n for n in banned.notes)
     assert any("tactical negotiating error" in c.quote for c in banned.citations)
+    # ...unless the question points back at them: "Does Dannenberg quote that line?"
+    line = ask(
+        "Kennan wrote of 'long-term, patient but firm and vigilant containment.' Does the op-ed "
+        "quote that line?",
+        index_dir=seed_index,
+    )
+    assert line.abstained, line.answer
+    assert any("“long-term, patient but firm and vigilant containment”" in n for n in line.notes)
 
 
 def test_a_year_the_corpus_never_writes_is_refused_unless_it_dates_an_article(tmp_path) -> None:
