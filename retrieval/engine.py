@@ -53,7 +53,9 @@ from retrieval.rules import (
     normalize_date,
     normalize_quote,
     numbered_item,
+    picks_a_line,
     piece_topic,
+    points_back_at_quote,
     prescriptive,
     question_needs,
     quote_order,
@@ -128,15 +130,6 @@ _ANAPHORA = re.compile(
     re.I,
 )
 _TOKEN = re.compile(r"[^\W_]+")
-# "…quote that line", "use those words": the question points back at the reader's quote
-_THAT_QUOTE = re.compile(
-    r"\b(?:that|this|the|those|these|such\s+a)\s+(?:exact\s+|famous\s+|same\s+)?(?:line|quote|"
-    r"quotation|phrase|remark|description|wording|words|sentence|saying|formula|quip)s?\b",
-    re.I,
-)
-_PICKS_LINE = re.compile(
-    r"\s*(?:which|what)\s+(?:one\s+)?(?:line|sentence|passage|phrase|part|bit|paragraph)s?\b", re.I
-)
 _PRONOUNS = frozenset(
     [
         "he",
@@ -1061,7 +1054,7 @@ class ExtractiveAnswerer:
                 []
                 if asks_other_wording(query.question)
                 else phrases
-                if _THAT_QUOTE.search(asked_part(query.question))
+                if points_back_at_quote(query.question)
                 else quoted_phrases(asked_part(query.question))
             )
             content = {p: set(words(p)) - STOPWORDS for p in phrases}
@@ -1343,7 +1336,7 @@ class ExtractiveAnswerer:
         asked = asked_terms(without_place(asked_part(question)))
         # "Which line near the end shares that worry…?" asks for one of the lines there,
         # whatever its words
-        picks_line = bool(_PICKS_LINE.match(asked_part(question)))
+        picks_line = picks_a_line(question)
         per_place = -(-self.engine.settings.max_sentences // len(places))
         chosen: list[tuple[float, Candidate]] = []
         for where, size in places.items():

@@ -1455,6 +1455,42 @@ def asks_other_wording(question: str) -> bool:
     return bool(_OTHER_WORDING.search(question))
 
 
+# "…quote that line", "use those words": the question points back at the reader's quote
+_THAT_QUOTE = re.compile(
+    r"\b(?:that|this|the|those|these|such\s+a)\s+(?:exact\s+|famous\s+|same\s+)?(?:line|quote|"
+    r"quotation|phrase|remark|description|wording|words|sentence|saying|formula|quip)s?\b",
+    re.I,
+)
+
+
+def points_back_at_quote(question: str) -> bool:
+    """Whether the asked part of a question points back at a quote in the reader's context.
+
+    >>> points_back_at_quote("Churchill called Russia 'a riddle.' Does Dannenberg quote that line?")
+    True
+    >>> points_back_at_quote("Trump called it 'productive.' Who else does the op-ed quote?")
+    False
+    """
+    return bool(_THAT_QUOTE.search(asked_part(question)))
+
+
+_PICKS_LINE = re.compile(
+    r"\s*(?:which|what)\s+(?:one\s+)?(?:line|sentence|passage|phrase|part|bit|paragraph)s?\b", re.I
+)
+
+
+def picks_a_line(question: str) -> bool:
+    """Whether the asked part of a question asks to pick a line of the text ("Which line
+    near the end shares that worry?"), whatever its words.
+
+    >>> picks_a_line("Zelensky wants peace. Which line near the end shares that worry?")
+    True
+    >>> picks_a_line("What does the first paragraph say?")
+    False
+    """
+    return bool(_PICKS_LINE.match(asked_part(question)))
+
+
 def quoted_phrases(question: str) -> list[str]:
     """The phrases a question quotes, normalised for lookup (``normalize_quote``).
 
