@@ -1088,21 +1088,17 @@ class ExtractiveAnswerer:
             # address, and which document?": the closest sentence for each quoted phrase
             # leads, so one phrase's many uses do not crowd out the other's
             ranked = sorted(chosen, key=lambda sc: -sc[0])
-            firsts = [
-                next(
-                    (
-                        sc
-                        for sc in ranked
-                        if p in normalize_quote(self.engine.index.sentence_text(sc[1].sid))
-                    ),
-                    None,
+            said = [normalize_quote(self.engine.index.sentence_text(c.sid)) for _, c in ranked]
+            lead = list(
+                dict.fromkeys(
+                    next(i for i, text in enumerate(said) if p in text)
+                    for p in phrases
+                    if any(p in text for text in said)
                 )
-                for p in phrases
-            ]
-            lead = list({id(sc): sc for sc in firsts if sc is not None}.values())
-            rest = [sc for sc in ranked if all(sc is not f for f in lead)]
-            chosen = (lead + rest)[: max(self.engine.settings.max_sentences, len(lead))]
-            return self._quote(query, passages, chosen)
+            )
+            order = lead + [i for i in range(len(ranked)) if i not in lead]
+            keep = max(self.engine.settings.max_sentences, len(lead))
+            return self._quote(query, passages, [ranked[i] for i in order[:keep]])
         return self._quote_closest(query, passages, chosen)
 
     def _asked_place(self, question: str) -> dict[str, str]:
@@ -1235,7 +1231,7 @@ class ExtractiveAnswerer:
         art = idx.articles[a_idx]
         quoting = [
             sid
-            for sid in sorted(int(s) for s in self.engine.article_sentence_ids[a_idx])
+            for sid in self._article_sids(a_idx)
             if speaker_of(
                 idx.sentence_text(sid), art["text"], art["author"], int(idx.sent_start[sid])
             )
@@ -1262,7 +1258,7 @@ class ExtractiveAnswerer:
         a_idx = self._retrieved_articles(passages)[0]
         dated = [
             (int(year), sid)
-            for sid in sorted(int(s) for s in self.engine.article_sentence_ids[a_idx])
+            for sid in self._article_sids(a_idx)
             for year in years_named(idx.sentence_text(sid))
         ]
         if not dated:
@@ -1299,7 +1295,7 @@ class ExtractiveAnswerer:
         seen: set[str] = set()
         chosen: list[tuple[float, Candidate]] = []
         for a_idx in self._retrieved_articles(passages):
-            for sid in sorted(int(s) for s in self.engine.article_sentence_ids[a_idx]):
+            for sid in self._article_sids(a_idx):
                 new = [
                     name
                     for name in names(idx.sentence_text(sid))
@@ -1380,7 +1376,7 @@ class ExtractiveAnswerer:
         idx = self.engine.index
         text = idx.articles[a_idx]["text"]
         paragraphs: list[list[int]] = []
-        for sid in sorted(int(s) for s in self.engine.article_sentence_ids[a_idx]):
+        for sid in self._article_sids(a_idx):
             if (
                 paragraphs
                 and "\n\n"
@@ -1407,6 +1403,11 @@ class ExtractiveAnswerer:
             for sid in self.engine.article_sentence_ids[a_idx]
             if test(idx.sentence_text(int(sid)))
         ]
+
+    def _article_sids(self, a_idx: int) -> list[int]:
+        """An article's sentence ids, in the text's order (``article_sentence_ids`` is
+        built by a stable sort, so each article's ids already ascend)."""
+        return [int(s) for s in self.engine.article_sentence_ids[a_idx]]
 
     def _retrieved_articles(self, passages: list[Passage]) -> list[int]:
         """The articles of the retrieved passages, best first, each once."""
@@ -1489,7 +1490,7 @@ class ExtractiveAnswerer:
         """The numbered lists of an article: (the sentence introducing it, {item number:
         sentence}, its last sentence)."""
         idx = self.engine.index
-        sids = [int(s) for s in self.engine.article_sentence_ids[a_idx]]
+        sids = self._article_sids(a_idx)
         marks = [list_markers(idx.sentence_text(s)) for s in sids]
         lists = []
         i = 0
@@ -1574,7 +1575,7 @@ class ExtractiveAnswerer:
         # every list that has item n: (score, item sid, intro sid)
         found: list[tuple[float, int, int]] = []
         for a_idx in self._retrieved_articles(passages):
-            sids = [int(s) for s in self.engine.article_sentence_ids[a_idx]]
+            sids = self._article_sids(a_idx)
             for k, sid in enumerate(sids):
                 text = idx.sentence_text(sid)
                 if mentions_ordinal(text, n) and not list_markers(text):

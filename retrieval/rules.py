@@ -565,6 +565,8 @@ def year_extreme(question: str) -> str | None:
 # kinds that are anyone holding a post, named with its title ("Defense Secretary Pete
 # Hegseth"), not a word of the name
 _OFFICE_HOLDERS = frozenset({"official", "officeholder", "politician", "policymaker"})
+# (not speakers.POST_TITLES: its abbreviations have no dot, and "Col" or "Gov" before the
+# letters a kind may run on with would read "Cold War" and "Government" as titles)
 _POST_TITLE_WORDS = (
     "President",
     "Secretary",
