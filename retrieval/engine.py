@@ -55,6 +55,7 @@ from retrieval.rules import (
     numbered_item,
     picks_a_line,
     piece_topic,
+    pointed_context,
     points_back_at_quote,
     prescriptive,
     question_needs,
@@ -67,6 +68,7 @@ from retrieval.rules import (
     speaks,
     split_names,
     unknown_names,
+    unmentioned_context,
     unmentioned_topic,
     without_place,
     word_uses,
@@ -127,6 +129,13 @@ _FOLLOW_UP_START = re.compile(
 _ANAPHORA = re.compile(
     r"^[\"“‘']?(?!it(?:['’]s|\s+is|\s+was)\s+(?:\S+\s+){0,4}?(?:to|that)\b)"
     r"(this|that|these|those|it|he|she|they|such|both|the latter|the former)\b",
+    re.I,
+)
+# "Shortly afterward, the Molotov-Ribbentrop Agreement was signed." is after the sentence
+# before it, which a quote of it takes along ("After what?" is answered there). Scored
+# alone all the same: its own words say what happened.
+_AFTER_THAT = re.compile(
+    r"^[\"“‘']?(?:shortly\s+|soon\s+|not\s+long\s+)?(?:afterwards?|thereafter|subsequently)\b",
     re.I,
 )
 _TOKEN = re.compile(r"[^\W_]+")
@@ -1362,14 +1371,22 @@ class ExtractiveAnswerer:
             return None
         return self._quote(query, passages, chosen[: self.engine.settings.max_sentences])
 
-    def _never_used(self, question: str) -> bool:
-        """Whether the question names someone, a country or a year the corpus never does,
-        or asks whether it mentions something in words it never uses: no sentence can
-        answer it."""
-        return bool(
-            unknown_names(question, self.engine.known_words)
-            or unmentioned_topic(question, self.engine.knows)
-        )
+    def _never_used(self, question: str) -> str:
+        """Why no sentence can answer the question, or "": it names someone, a country or a
+        year the corpus never does, or asks whether the text mentions something (perhaps
+        what the reader just said: "…Does the op-ed bring that up?") in words it never
+        uses."""
+        known, knows = self.engine.known_words, self.engine.knows
+        context = pointed_context(question)
+        unknown = unknown_names(question, known) or (context and unknown_names(context, known))
+        if unknown:
+            return "the indexed commentary never mentions " + ", ".join(f"“{n}”" for n in unknown)
+        unused = unmentioned_topic(question, knows) or unmentioned_context(question, knows)
+        if unused:
+            return "the indexed commentary never uses the words " + ", ".join(
+                f"“{w}”" for w in unused
+            )
+        return ""
 
     def _paragraphs(self, a_idx: int) -> list[list[int]]:
         """An article's quotable sentences, grouped by paragraph (a blank line between)."""
@@ -1677,17 +1694,8 @@ class ExtractiveAnswerer:
         cands = self.candidates(query, qvec, passages)
         if not cands:
             # say why when it is a name: the reader may have the wrong corpus, or a misspelling
-            question = self.engine.truecase(query.question)
-            unknown = unknown_names(question, self.engine.known_words)
-            if unknown:
-                refusal.notes.append(
-                    "the indexed commentary never mentions " + ", ".join(f"“{n}”" for n in unknown)
-                )
-            elif unused := unmentioned_topic(question, self.engine.knows):
-                refusal.notes.append(
-                    "the indexed commentary never uses the words "
-                    + ", ".join(f"“{w}”" for w in unused)
-                )
+            if why := self._never_used(self.engine.truecase(query.question)):
+                refusal.notes.append(why)
             return refusal
         scored = self.rank(cands)
         best = scored[0][1]
@@ -1733,7 +1741,10 @@ class ExtractiveAnswerer:
                 back > 0
                 and sid - back < 2
                 and int(idx.sent_article[back - 1]) == a_idx
-                and _ANAPHORA.match(text[int(idx.sent_start[back]) : int(idx.sent_end[back])])
+                and any(
+                    pattern.match(text[int(idx.sent_start[back]) : int(idx.sent_end[back])])
+                    for pattern in (_ANAPHORA, _AFTER_THAT)
+                )
             ):
                 back -= 1
             start = int(idx.sent_start[back])

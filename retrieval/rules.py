@@ -924,13 +924,67 @@ def unmentioned_topic(question: str, knows: Callable[[str], bool]) -> list[str]:
     >>> unmentioned_topic("Does the op-ed mention Kaliningrad as a flashpoint?", known)
     ['kaliningrad']
     """
-    content = topic_words(question) or []
+    return _unused(topic_words(question) or [], asked_part(question), knows)
+
+
+def _unused(content: list[str], text: str, knows: Callable[[str], bool]) -> list[str]:
+    """The words of ``content`` (from ``text``) the corpus never uses, when they are a name
+    or at least two and half of them; else none."""
     unknown = [w for w in content if not knows(w)]
     # a name is no synonym: "Does the op-ed mention Kaliningrad?" of a text that never does
-    named = {w.lower() for w in _MID_CAPITAL.findall(asked_part(question))}
+    named = {w.lower() for w in _MID_CAPITAL.findall(text)}
     if any(w in named for w in unknown):
         return unknown
     return unknown if len(unknown) >= 2 and 2 * len(unknown) >= len(content) else []
+
+
+# "Bill Browder campaigned for the Magnitsky Act. Does the op-ed bring up that law?",
+# "…Does Dannenberg cite that as a precedent?": what is asked about is the reader's own
+# statement (a word after "that" is a noun in lower case: "mention that Putin lied" is a
+# claim, not a pointer)
+_POINTS_BACK = re.compile(
+    rf"(?:does|did|do|has|have)\b.*?\b(?:{_MENTION_VERBS}|brings?|quote[sd]?|uses?|used|"
+    r"names?|draws?\s+on|leans?\s+on|repeats?|echo(?:es)?)\s+"
+    r"(?:(?:that|this|those|these)(?:\s+(?!as\b|when\b|up\b|anywhere\b|at\b)(?-i:[a-z])[\w'’-]*){0,2}"
+    r"|it)(?:\s+(?:up|anywhere|at\s+all|as|when|to)\b|\s*[,?!.]|\s*$)",
+    re.I | re.S,
+)
+
+
+def pointed_context(question: str) -> str:
+    """The reader's statements before a question asking whether the text has what they
+    said ("…Does the op-ed bring that up?"), or "" for any other question.
+
+    >>> pointed_context("Khrushchev met Kennedy in Vienna. Does Dannenberg cite that as a precedent?")
+    'Khrushchev met Kennedy in Vienna.'
+    >>> pointed_context("Churchill fed a crocodile. Does the op-ed use that line?")
+    'Churchill fed a crocodile.'
+    >>> pointed_context("Does the op-ed bring that up?")
+    ''
+    >>> pointed_context("Trump called it productive. Does the op-ed agree with that?")
+    ''
+    >>> pointed_context("Some doubt it. Does the op-ed mention that Putin lied?")
+    ''
+    """
+    body = without_lead_in(question.strip())
+    asked = asked_part(question)
+    context = body[: len(body) - len(asked)].strip()
+    return context if context and _POINTS_BACK.match(asked) else ""
+
+
+def unmentioned_context(question: str, knows: Callable[[str], bool]) -> list[str]:
+    """The words of the reader's statement a question points back at ("Churchill said an
+    appeaser feeds a crocodile hoping it eats him last. Does the op-ed use that line?") that
+    the corpus never uses, by the rule for a topic (``unmentioned_topic``).
+
+    >>> known = {"churchill", "said", "appeasement", "putin"}.__contains__
+    >>> unmentioned_context("Churchill said an appeaser feeds a crocodile. Does the op-ed use that line?", known)
+    ['appeaser', 'feeds', 'crocodile']
+    >>> unmentioned_context("Churchill said it. Does the op-ed use that line?", known)
+    []
+    """
+    context = pointed_context(question)
+    return _unused(_topic_content(context), context, knows) if context else []
 
 
 _MID_CAPITAL = re.compile(r"(?<![.:;!?—–]\s)(?<![.:;!?—–])\b([A-Z][\w-]*)")
@@ -1613,7 +1667,9 @@ _PLACES = {
         rf"\b(?:in|at|near)\s+the\s+(?:opening|start|beginning|top){_ALONE}|"
         rf"\b{_THE_PIECE}\s+(?:opens|starts|begins|kicks\s+off|leads)\b|"
         rf"\bhow\s+does\s+(?:{_THE_PIECE}|it)\s+(?:open|start|begin|kick\s+off)\b|"
-        rf"\b(?:the|its|his)\s+(?:intro|introduction|lede)\b(?!\s+of\b|\s+{_UNIT})",
+        rf"\b(?:the|its|his)\s+(?:intro|introduction|lede)\b(?!\s+of\b|\s+{_UNIT})|"
+        # ("going by the op-ed's opening?")
+        rf"\b{_THE_PIECE}['’]s\s+(?:opening|start|beginning|intro|introduction|lede|top){_ALONE}",
         re.I,
     ),
     "last": re.compile(
@@ -1621,7 +1677,8 @@ _PLACES = {
         rf"\b(?:at|near|toward|towards|by)\s+the\s+(?:end|close|bottom){_ALONE}|"
         rf"\b{_THE_PIECE}\s+(?:ends|closes|concludes|wraps\s+up|signs\s+off)\b|"
         rf"\bhow\s+does\s+(?:{_THE_PIECE}|it)\s+(?:end|close|conclude|wrap\s+up|sign\s+off)\b|"
-        rf"\b(?:the|its|his)\s+(?:conclusion|closing|kicker)\b(?!\s+of\b|\s+{_UNIT})",
+        rf"\b(?:the|its|his)\s+(?:conclusion|closing|kicker)\b(?!\s+of\b|\s+{_UNIT})|"
+        rf"\b{_THE_PIECE}['’]s\s+(?:end|ending|close|conclusion|closing|kicker|finale){_ALONE}",
         re.I,
     ),
 }
@@ -1658,6 +1715,8 @@ def article_place(question: str) -> dict[str, str]:
     {'first': 'around', 'last': 'sentence'}
     >>> article_place("Is NATO the first line of defense? In the end, who pays?")
     {}
+    >>> article_place("Is Kyiv at the table, going by the op-ed's opening?")
+    {'first': 'around'}
     """
     out = {}
     for where, pattern in _PLACES.items():

@@ -1100,6 +1100,40 @@ def test_names_in_the_readers_context_do_not_refuse_the_question(seed_index: str
     assert "the indexed commentary never mentions “Emmanuel Macron”" in unknown.notes
 
 
+def test_asking_whether_the_text_brings_up_what_the_reader_just_said(seed_index: str) -> None:
+    """ "Reagan called the Soviet Union an evil empire in 1983. Does the op-ed bring that
+    up?" asks about the reader's own statement, which names a year and a name the text never
+    gives: it was answered with the closest sentence, since names in the reader's context
+    are let through. A statement the text does make is still answered."""
+    reagan, saying, munich = ask_batch(
+        [
+            "Reagan called the Soviet Union an evil empire in 1983. Does the op-ed bring that up?",
+            "Lenin supposedly spoke of capitalists selling the rope for their own hanging. "
+            "Does Dannenberg quote that line?",
+            "Chamberlain hailed the Munich Agreement as peace in our time. Does the op-ed "
+            "bring that up?",
+        ],
+        index_dir=seed_index,
+    )
+    assert reagan.abstained and not reagan.citations
+    assert reagan.notes == ["the indexed commentary never mentions “1983”"]
+    assert saying.abstained and "“hanging”" in saying.notes[0]
+    assert not munich.abstained and "Munich Agreement of 1938" in munich.citations[0].quote
+
+
+def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_index: str) -> None:
+    """ "Shortly afterward, the Molotov-Ribbentrop Agreement was signed." is after the
+    Munich Agreement: a quote of it that leaves out the sentence before cannot say after
+    what. The scoring is unchanged: it is not read as Chamberlain's words."""
+    (after,) = ask_batch(
+        ["The piece says the Molotov-Ribbentrop pact came 'shortly afterward'. After which event?"],
+        index_dir=seed_index,
+    )
+    assert not after.abstained
+    assert after.citations[0].quote.startswith("A useful reminder")
+    assert "Shortly afterward, the Molotov-Ribbentrop" in after.citations[0].quote
+
+
 def test_a_post_the_text_does_not_give_is_refused(seed_index: str) -> None:
     """ "What office did Chamberlain hold?" had quoted the first sentence naming him
     ("“Chamberlain’s peace”…"), which gives no office. A question asking for a post quotes
