@@ -37,6 +37,7 @@ from retrieval.rules import (
     asks_first_person,
     asks_other_wording,
     asks_post,
+    asks_whether,
     author_key,
     author_keys,
     byline_question,
@@ -1075,14 +1076,46 @@ class ExtractiveAnswerer:
                 and not content[p] & self.engine.known_words
                 and self.engine.known_terms.isdisjoint(tokenize(" ".join(content[p])))
             ]
-            if not unused:
+
+            # "Does the op-ed use the label 'special military operation'?" asks whether the
+            # text has those words: "military" and "operations" apart are not the label. A
+            # misquote is still left to the rules, when one sentence has its words, or all
+            # but one of three or more ("Churchill avoided war" for "…avoided infamy").
+            def said_together(phrase: str) -> bool:
+                forms = [light_terms(w) or {w} for w in content[phrase]]
+                need = len(forms) - (len(forms) >= 3)
+                return bool(
+                    self._sentences_where(
+                        qvec,
+                        passages,
+                        lambda text: sum(bool(f & light_terms(text)) for f in forms) >= need,
+                    )
+                )
+
+            apart = [
+                p
+                for p in phrases
+                if p in asked
+                and p not in unused
+                and len(content[p]) > 1
+                and asks_whether(query.question)
+                and not said_together(p)
+            ]
+            if not unused and not apart:
                 return None
-            return self._refusal(
-                query,
-                passages,
-                "the indexed commentary never uses the quoted words "
-                + ", ".join(f"“{p}”" for p in unused),
-            )
+            why = []
+            if unused:
+                why.append(
+                    "the indexed commentary never uses the quoted words "
+                    + ", ".join(f"“{p}”" for p in unused)
+                )
+            if apart:
+                why.append(
+                    "the indexed commentary never uses the words of "
+                    + ", ".join(f"“{p}”" for p in apart)
+                    + " together"
+                )
+            return self._refusal(query, passages, *why)
         # "Which Soviet-era diplomat coined 'what is ours is ours'?" asks for a diplomat: words
         # the text gives as "an old Russian adage" do not name one
         role = role_terms(query.question)

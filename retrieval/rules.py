@@ -657,6 +657,8 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     []
     >>> unknown_names("Did Emmanuel Macron or Olaf Scholz react?", {"react"})
     ['Emmanuel Macron', 'Olaf Scholz']
+    >>> unknown_names("Is this another 9/11?", {"12"})
+    ['9/11']
     """
     # the question's first word is capitalised anyway ("What", "Did"): not part of a name
     # (nor are the names in the reader's own context: "I work on a Senate Foreign Relations
@@ -700,6 +702,10 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     # not in a text that never writes 2023
     for m in _YEAR_WORD.finditer(body):
         if m.group(0) not in known_words and m.group(0) not in out:
+            out.append(m.group(0))
+    # and so does a day written with a slash ("9/11"), unless the corpus has its numbers
+    for m in _SLASH_DAY.finditer(body):
+        if not set(m.group(0).split("/")) <= known_words and m.group(0) not in out:
             out.append(m.group(0))
     # One capitalised word the corpus never uses may be its synonym ("Kremlin"); several
     # are things it never names ("Patriot batteries, HIMARS or Abrams tanks", "Donetsk,
@@ -780,17 +786,21 @@ def topic_words(question: str) -> list[str] | None:
     >>> topic_words("What does the op-ed say about drone strikes?") is None
     True
     """
+    topic = _topic_text(question)
+    return None if topic is None else _topic_content(topic)
+
+
+def _topic_text(question: str) -> str | None:
+    """X in "Does the text mention X?" as written, or None."""
     # (past a scene the reader sets: "Since the op-ed brings up Churchill, does it…")
     part = _SCENE_ANY_CASE.sub("", asked_part(question).strip(), count=1)
     m = _TOPIC.match(part)
     if m:
-        topic = _TOPIC_END.sub("", m.group(1))
-    else:
-        m = _TOPIC_BEFORE.match(part)
-        if not m:
-            return None
-        topic = m.group(1) or m.group(2)
-    return _topic_content(topic)
+        return _TOPIC_END.sub("", m.group(1))
+    m = _TOPIC_BEFORE.match(part)
+    if not m:
+        return None
+    return m.group(1) or m.group(2)
 
 
 def _topic_content(topic: str) -> list[str]:
@@ -923,8 +933,20 @@ def unmentioned_topic(question: str, knows: Callable[[str], bool]) -> list[str]:
     []
     >>> unmentioned_topic("Does the op-ed mention Kaliningrad as a flashpoint?", known)
     ['kaliningrad']
+    >>> unmentioned_topic("Does the piece mention Zelensky's 10-point peace plan?", known)
+    ['10']
     """
-    return _unused(topic_words(question) or [], asked_part(question), knows)
+    topic = _topic_text(question)
+    if topic is None:
+        return []
+    # a number is no synonym either: "Zelensky's 10-point peace formula" is not in a text
+    # that never writes 10 (a year is checked as a year, by ``unknown_names``)
+    numbers = [
+        w
+        for w in dict.fromkeys(words(topic))
+        if w.isdigit() and not _YEAR_WORD.fullmatch(w) and not knows(w)
+    ]
+    return numbers or _unused(_topic_content(topic), asked_part(question), knows)
 
 
 def _unused(content: list[str], text: str, knows: Callable[[str], bool]) -> list[str]:
@@ -987,6 +1009,7 @@ def unmentioned_context(question: str, knows: Callable[[str], bool]) -> list[str
     return _unused(_topic_content(context), context, knows) if context else []
 
 
+_SLASH_DAY = re.compile(r"(?<![\w/])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\w/])")
 _MID_CAPITAL = re.compile(r"(?<![.:;!?—–]\s)(?<![.:;!?—–])\b([A-Z][\w-]*)")
 # a year as a word of its own: not "1990s", "$1850", "2,023" or "2022.5", nor a percentage
 _YEAR_WORD = re.compile(rf"(?<![\d.,$£€])\b{_YEAR_DIGITS}\b(?![.,]\d|\s*(?:%|percent))")
@@ -1528,6 +1551,22 @@ def points_back_at_quote(question: str) -> bool:
     False
     """
     return bool(_THAT_QUOTE.search(asked_part(question)))
+
+
+# "Does the op-ed use the Kremlin's label 'special military operation'?": asks whether the
+# text has the words
+_ASKS_WHETHER = re.compile(r"\s*(?:does|did|do|has|have|had|is|are|was|were)\b", re.I)
+
+
+def asks_whether(question: str) -> bool:
+    """Whether the asked part of a question is a yes-or-no question.
+
+    >>> asks_whether("Trump met Putin. Does the op-ed call it 'a betrayal'?")
+    True
+    >>> asks_whether("Who called the talks 'productive'?")
+    False
+    """
+    return bool(_ASKS_WHETHER.match(asked_part(question)))
 
 
 _PICKS_LINE = re.compile(

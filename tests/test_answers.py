@@ -1121,6 +1121,47 @@ def test_asking_whether_the_text_brings_up_what_the_reader_just_said(seed_index:
     assert not munich.abstained and "Munich Agreement of 1938" in munich.citations[0].quote
 
 
+def test_quoted_words_the_text_never_has_together_are_refused_when_asked_whether(
+    seed_index: str,
+) -> None:
+    """ "Does the op-ed call the invasion a 'special military operation'?" asks whether the
+    text has that label; it uses "military" and "operations", never together, and was
+    answered with the closest sentence about the invasion. A misquote whose words one
+    sentence has ("lengthy and productive"), or all but one of three, is still answered."""
+    label, misquote, wording = ask_batch(
+        [
+            "Does Dannenberg call the war a 'special military operation' anywhere?",
+            "Did Trump call the talks 'lengthy and productive'?",
+            "Someone told me the op-ed says 'Churchill avoided war.' Is that the wording?",
+        ],
+        index_dir=seed_index,
+    )
+    assert label.abstained and not label.citations
+    assert label.notes == [
+        "the indexed commentary never uses the words of “special military operation” together"
+    ]
+    assert not misquote.abstained and "lengthy and highly productive" in misquote.citations[0].quote
+    assert not wording.abstained
+    assert any("Churchill avoided infamy" in c.quote for c in wording.citations)
+
+
+def test_a_number_or_slashed_day_the_text_never_writes_is_refused(seed_index: str) -> None:
+    """A number is no synonym: "Does the piece bring up Kyiv's 15-point peace plan?" was
+    answered with the sentence on a "lasting, reliable peace", and "9/11" read as no name at
+    all. A number the text writes still counts as mentioned."""
+    plan, day, minutes = ask_batch(
+        [
+            "Does the piece bring up Kyiv's 15-point peace plan?",
+            "Is Trump's call with Putin compared to 9/11 in the piece?",
+            "Does the op-ed mention the 90 minutes the two presidents spent on the phone?",
+        ],
+        index_dir=seed_index,
+    )
+    assert plan.abstained and plan.notes == ["the indexed commentary never uses the words “15”"]
+    assert day.abstained and day.notes == ["the indexed commentary never mentions “9/11”"]
+    assert not minutes.abstained and "90-minute conversation" in minutes.citations[0].quote
+
+
 def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_index: str) -> None:
     """ "Shortly afterward, the Molotov-Ribbentrop Agreement was signed." is after the
     Munich Agreement: a quote of it that leaves out the sentence before cannot say after
