@@ -677,12 +677,14 @@ class ExtractiveAnswerer:
         # (only capitals the reader typed: on ClapNQ's lower-case questions, restored ones
         # wrongly refuse more, as places are named otherwise: "America", "United States")
         known = self.engine.known_words
+        # (of a compound, its capitalised parts: "a U.S.-brokered deal" names the U.S.)
         named = set(
             tokenize(
                 " ".join(
-                    w
+                    part
                     for w in query.question.split()[1:]
-                    if w[:1].isupper() and set(words(w)) & known
+                    for part in re.split(r"(?<=\w[.’'])-|(?<=\w)-(?=\w)", w)
+                    if part[:1].isupper() and set(words(part)) & known
                 )
             )
         )

@@ -1162,6 +1162,18 @@ def test_a_number_or_slashed_day_the_text_never_writes_is_refused(seed_index: st
     assert not minutes.abstained and "90-minute conversation" in minutes.citations[0].quote
 
 
+def test_a_compound_names_only_its_capitalised_part(seed_index: str) -> None:
+    """A typed answer must name the people and places the question names. "a U.S.-brokered
+    deal" read as naming "brokered" too, which no sentence has, so "how many objectives"
+    was refused; the compound names the U.S."""
+    (objectives,) = ask_batch(
+        ["How many of his goals would Putin get from a U.S.-backed peace deal, per the piece?"],
+        index_dir=seed_index,
+    )
+    assert not objectives.abstained
+    assert "two of his objectives" in objectives.citations[0].quote
+
+
 def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_index: str) -> None:
     """ "Shortly afterward, the Molotov-Ribbentrop Agreement was signed." is after the
     Munich Agreement: a quote of it that leaves out the sentence before cannot say after
