@@ -750,7 +750,11 @@ _TOPIC = re.compile(
     r"points?\s+to|quote[sd]?|says?\s+whether|names?|draws?\s+on|leans?\s+on|"
     r"acknowledge[sd]?|explore[sd]?|examine[sd]?|get\s+into|go(?:es)?\s+into|deals?\s+with|"
     r"weighs?\s+in\s+on|offers?|provides?|reports?|note[sd]?|considers?|"
-    r"speaks?\s+(?:to|about|of)|comments?\s+on)\s+(.+)",
+    r"speaks?\s+(?:to|about|of)|comments?\s+on|"
+    # ("Does the op-ed propose OSCE monitors…?" asks whether the text has them; "propose
+    # that…" states a claim to check, not a thing to find)
+    r"(?:propose[sd]?|recommend(?:s|ed)?|calls?\s+for|urge[sd]?|advocate[sd]?|endorse[sd]?)"
+    r"(?!\s+that\b))\s+(.+)",
     re.I | re.S,
 )
 # X ends where the reader says why they ask ("…as evidence of his hostility", "…when
@@ -935,6 +939,8 @@ def unmentioned_topic(question: str, knows: Callable[[str], bool]) -> list[str]:
     ['kaliningrad']
     >>> unmentioned_topic("Does the piece mention Zelensky's 10-point peace plan?", known)
     ['10']
+    >>> unmentioned_topic("Does the op-ed propose OSCE monitors along the front?", known)
+    ['osce', 'monitors', 'along', 'front']
     """
     topic = _topic_text(question)
     if topic is None:
