@@ -753,7 +753,9 @@ _TOPIC = re.compile(
     r"speaks?\s+(?:to|about|of)|comments?\s+on|"
     # ("Does the op-ed propose OSCE monitors…?" asks whether the text has them; "propose
     # that…" states a claim to check, not a thing to find)
-    r"(?:propose[sd]?|recommend(?:s|ed)?|calls?\s+for|urge[sd]?|advocate[sd]?|endorse[sd]?)"
+    r"(?:propose[sd]?|recommend(?:s|ed)?|calls?\s+for|urge[sd]?|advocate[sd]?|endorse[sd]?|"
+    # ("Does the piece credit Ukraine's Territorial Defense Forces with…?")
+    r"credit(?:s|ed)?|blame[sd]?)"
     r"(?!\s+that\b))\s+(.+)",
     re.I | re.S,
 )

@@ -709,7 +709,7 @@ def test_asking_whether_the_text_brings_up_something_it_never_words_is_refused(
     when most of X's words are nowhere in it, the reader is told which, not shown the
     closest sentence about Europe. A topic in the text's words, or in one word it lacks
     (a synonym), is still answered."""
-    grids, call, airfield, pipeline, peacekeepers, guarantees = ask_batch(
+    grids, call, airfield, pipeline, peacekeepers, guarantees, storm = ask_batch(
         [
             "Does the op-ed mention cyberattacks on European power grids?",
             "does the piece bring up the phone call between trump and putin?",
@@ -718,9 +718,11 @@ def test_asking_whether_the_text_brings_up_something_it_never_words_is_refused(
             # what the text proposes is what it has, too
             "Does Dannenberg propose UN peacekeepers along the front line?",
             "Does the op-ed call for guarantees by treaty for Ukraine?",
+            "Does the author credit western sanctions with crippling the ruble?",
         ],
         index_dir=seed_index,
     )
+    assert storm.abstained and "“ruble”" in storm.notes[0]
     assert peacekeepers.abstained and "“peacekeepers”" in peacekeepers.notes[0]
     assert not guarantees.abstained
     assert "guarantees by treaty" in " ".join(c.quote for c in guarantees.citations)
