@@ -357,7 +357,19 @@ def satisfies_type(question: str, sentence: str) -> bool:
     if needs == "place name":
         # a name the question does not give, where a place stands ("in Munich", "between
         # Germany and…"), not any name ("comments from Defense Secretary Pete Hegseth")
-        return any(not set(words(m.group(1))) <= asked for m in _PLACE_NAME.finditer(sentence))
+        # (or a capital standing for its government, wherever it stands: "Moscow should be
+        # told…" answers "which capital should be put on notice?")
+        # (a capital, not a country: "Which countries would sign the treaty?" is not
+        # answered by "Moscow")
+        return any(
+            not set(words(m.group(1))) <= asked for m in _PLACE_NAME.finditer(sentence)
+        ) or bool(
+            asked & {"capital", "capitals", "city", "cities"}
+            and any(
+                w.lower() not in asked and alias_country(w.lower())
+                for w in _PROPER.findall(sentence)
+            )
+        )
     if needs == "day":
         return new_fact(_DAY)
     if needs in ("measure", "span"):
@@ -2042,7 +2054,7 @@ def list_question(question: str) -> str | None:
 
 _PIECE_OR_WRITER = rf"(?:(?:the|this|that)\s+)?(?:{_PIECE}|{_WRITER})|he|she|it|[A-Z][\w'’-]+"
 _ENUMERATED = re.compile(
-    r"^(?:[^,?]+,\s*)?(?:which|what)\s+(?:[\w'’.-]+\s+){0,3}?"
+    r"^(?:[^,?]+,\s*)?(?:which|what|how\s+many)\s+(?:[\w'’.-]+\s+){0,3}?"
     r"(?P<noun>(?!(?:us|does|is|was|has|this|his|its)\b)[a-z][\w-]*[^s\W]s)"
     r"(?:,?\s+(?:other\s+than|besides|apart\s+from|except|beyond|from|of|in|past\s+or\s+"
     r"present)\b[^?]*?|,[^,?]+,)?,?\s+(?:"
@@ -2067,6 +2079,8 @@ def enumerated_noun(question: str) -> str | None:
     'presidents'
     >>> enumerated_noun("Which presidents met in Helsinki?") is None
     True
+    >>> enumerated_noun("How many U.S. presidents, sitting or former, does the op-ed name?")
+    'presidents'
     """
     m = _ENUMERATED.match(asked_part(question).strip())
     return m.group("noun").lower() if m else None

@@ -1182,6 +1182,34 @@ def test_a_compound_names_only_its_capitalised_part(seed_index: str) -> None:
     assert "two of his objectives" in objectives.citations[0].quote
 
 
+def test_how_many_of_a_kind_the_text_names_lists_each_one(seed_index: str) -> None:
+    """ "How many presidents does the op-ed name?" is answered by naming them, as "Which
+    presidents…?" is; typed as a count it was refused, as no sentence counts them."""
+    (presidents,) = ask_batch(
+        ["How many presidents, past or present, does the piece mention?"], index_dir=seed_index
+    )
+    assert not presidents.abstained
+    quoted = " ".join(c.quote for c in presidents.citations)
+    for name in ("Donald Trump", "Franklin Roosevelt", "Barack Obama", "Joe Biden"):
+        assert name in quoted, name
+
+
+def test_a_capital_standing_for_its_government_answers_which_capital(seed_index: str) -> None:
+    """ "Moscow should be told that Ukraine will be given the tools…" names the capital as
+    the one told, not after "in" or "to": "which capital…" was refused. A question asking
+    for countries is not answered by a capital."""
+    capital, countries = ask_batch(
+        [
+            "Which capital should hear that Ukraine will get the tools to defend itself, per the author?",
+            "Which countries would sign the treaty guaranteeing Ukraine's security that the "
+            "author proposes?",
+        ],
+        index_dir=seed_index,
+    )
+    assert not capital.abstained and capital.citations[0].quote.startswith("Moscow should be told")
+    assert countries.abstained
+
+
 def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_index: str) -> None:
     """ "Shortly afterward, the Molotov-Ribbentrop Agreement was signed." is after the
     Munich Agreement: a quote of it that leaves out the sentence before cannot say after
