@@ -1961,7 +1961,8 @@ _ORDINAL_ITEM = re.compile(
     rf"(?:[a-z-]+\s+){{0,2}}?{_LIST_NOUN}\b"
     # "What's the last of Dannenberg's three rules?" (asked for: "Read against the first of
     # his rules, why…" points at the list, and the question is the why)
-    r"|\b(?:what|which)(?:['’]s|\s+(?:is|was|are|were))?\s+the\s+"
+    # (or opening the question: "The second of the old rules warns against what?")
+    r"|(?:\b(?:what|which)(?:['’]s|\s+(?:is|was|are|were))?\s+|^\s*)the\s+"
     rf"(?P<of>{'|'.join(_ORDINAL_WORDS)}|\d{{1,2}}(?:st|nd|rd|th)|last|final)\s+of\s+"
     r"(?:(?:the|his|her|their|these|those)\s+)?(?:[\w’'-]+['’]s\s+)?"
     rf"(?:[a-z-]+\s+){{0,2}}?{_LIST_NOUN}\b"
@@ -1989,6 +1990,8 @@ def numbered_item(question: str) -> int | None:
     >>> numbered_item("What is the second of the author's principles?")
     2
     >>> numbered_item("Read against the first of Dannenberg's rules, why is that bad?")
+    >>> numbered_item("The second of the old rules for Russia warns against giving away what?")
+    2
     >>> numbered_item("Who first said the talks were productive?")
     >>> numbered_item("What is the first step toward infamy?")
     1
