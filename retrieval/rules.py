@@ -197,6 +197,8 @@ def question_needs(question: str) -> str | None:
     ['count', 'count']
     >>> [question_needs(q) for q in ("Which Russian cities were hit?", "What city is it?")]
     ['place name', 'place name']
+    >>> question_needs("Which group of countries heard the comments?") is None
+    True
     >>> [question_needs(q) is None for q in ("Which states' leaders met?", "What state of mind?")]
     [True, True]
     >>> [question_needs(q) for q in ("On what exact day was it?", "What precise year?")]
@@ -287,8 +289,11 @@ def question_needs(question: str) -> str | None:
     # answered by "In 2022, … Putin … launched")
     if re.match(rf"(in|during|by) (what|which) {exact}year\b", q):
         return "year"
-    # "Which Russian cities were shelled?" asks for places by name
-    if re.match(rf"((in|at|to|from) )?(what|which) (\w+ ){{0,2}}{_PLACE_NOUNS}\b(?!['’]| of\b)", q):
+    # "Which Russian cities were shelled?" asks for places by name ("Which group of
+    # countries…?" for a group: "NATO members")
+    if re.match(
+        rf"((in|at|to|from) )?(what|which) ((?!of\b)\w+ ){{0,2}}{_PLACE_NOUNS}\b(?!['’]| of\b)", q
+    ):
         return "place name"
     if re.match(r"where\b", q) and not _NOT_A_PLACE.search(q):
         return "place"

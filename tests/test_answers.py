@@ -1215,6 +1215,16 @@ def test_a_capital_standing_for_its_government_answers_which_capital(seed_index:
     assert countries.abstained
 
 
+def test_a_group_of_countries_is_no_question_for_a_place(seed_index: str) -> None:
+    """ "Which group of countries…?" asks for a group ("NATO members"), not a place named
+    after "in" or "to": typed as a place name it was refused."""
+    (group,) = ask_batch(
+        ["Which group of nations was Hegseth addressing when he spoke about Ukraine and NATO?"],
+        index_dir=seed_index,
+    )
+    assert not group.abstained and "comments to NATO members" in group.citations[0].quote
+
+
 def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_index: str) -> None:
     """ "Shortly afterward, the Molotov-Ribbentrop Agreement was signed." is after the
     Munich Agreement: a quote of it that leaves out the sentence before cannot say after
