@@ -71,6 +71,7 @@ from retrieval.rules import (
     unknown_names,
     unmentioned_context,
     unmentioned_topic,
+    without_lead_in,
     without_place,
     word_uses,
     year_extreme,
@@ -139,6 +140,14 @@ _AFTER_THAT = re.compile(
     r"^[\"“‘']?(?:shortly\s+|soon\s+|not\s+long\s+)?(?:afterwards?|thereafter|subsequently)\b",
     re.I,
 )
+
+
+def _pointing(sentence: str) -> bool:
+    """Whether a sentence points back at the one before it ("This treaty…", "Shortly
+    afterward, …"), so that a quote of it needs that one too."""
+    return bool(_ANAPHORA.match(sentence) or _AFTER_THAT.match(sentence))
+
+
 _TOKEN = re.compile(r"[^\W_]+")
 _PRONOUNS = frozenset(
     [
@@ -1146,12 +1155,25 @@ class ExtractiveAnswerer:
         return self._quote_closest(query, passages, chosen)
 
     def _asked_place(self, question: str) -> dict[str, str]:
-        """Where in the article the asked part of a question points, reading an indexed
-        author's piece ("near the end of Dannenberg's piece") as the piece."""
+        """Where in the article the asked part of a question (or else the reader's statement
+        before it) points, reading an indexed author's piece ("near the end of Dannenberg's
+        piece") as the piece."""
+        return self._place_and_words(question)[0]
+
+    def _place_and_words(self, question: str) -> tuple[dict[str, str], str]:
+        """``_asked_place``, with the words that say what is asked of that place: the asked
+        part, and the reader's statement when that is what points there."""
         names = self.engine.author_names
-        return article_place(
-            as_the_piece(asked_part(question), lambda name: author_key(name) in names)
-        )
+        asked = asked_part(question)
+        place = article_place(as_the_piece(asked, lambda name: author_key(name) in names))
+        if not place:
+            # "The first sentence hedges on whether one country will take part in the talks.
+            # Which country, and what's the hedge?": the reader's statement says where, and
+            # what is there ("the talks")
+            body = without_lead_in(question.strip())
+            place = article_place(as_the_piece(body, lambda name: author_key(name) in names))
+            return place, body
+        return place, asked
 
     def _neighbours(self, sid: int) -> list[int]:
         """The sentences just before and after ``sid`` in its article."""
@@ -1362,7 +1384,7 @@ class ExtractiveAnswerer:
         A bi-encoder does not read position: the opening sentence is 0.25 from "per the
         opening sentence, which two countries are the talks between?".
         """
-        places = self._asked_place(query.question)
+        places, wording = self._place_and_words(query.question)
         question = self.engine.truecase(query.question)
         if not places or not passages or self._never_used(question):
             return None
@@ -1373,7 +1395,7 @@ class ExtractiveAnswerer:
         typed = question_needs(question) not in (None, "advice")
         # the place is only where to look: what is asked must be there ("What figure does
         # the opening paragraph give for casualties?" is not answered by that paragraph)
-        asked = asked_terms(without_place(asked_part(question)))
+        asked = asked_terms(without_place(self.engine.truecase(wording)))
         # "Which line near the end shares that worry…?" asks for one of the lines there,
         # whatever its words
         picks_line = picks_a_line(question)
@@ -1776,10 +1798,7 @@ class ExtractiveAnswerer:
                 back > 0
                 and sid - back < 2
                 and int(idx.sent_article[back - 1]) == a_idx
-                and any(
-                    pattern.match(text[int(idx.sent_start[back]) : int(idx.sent_end[back])])
-                    for pattern in (_ANAPHORA, _AFTER_THAT)
-                )
+                and _pointing(text[int(idx.sent_start[back]) : int(idx.sent_end[back])])
             ):
                 back -= 1
             start = int(idx.sent_start[back])
@@ -1795,6 +1814,20 @@ class ExtractiveAnswerer:
                 # for "Why is Russia weak?" restates the claim, the next sentence says why, so
                 # the lead quote runs on to the end of the next sentence in its paragraph.
                 end = int(idx.sent_end[nxt])
+                # (and on through a chain of up to two more pointing sentences: "Shortly
+                # afterward, the Molotov-Ribbentrop Agreement was signed. This treaty
+                # essentially partitioned Poland… This was the beginning of World War II…")
+                last = nxt
+                while (
+                    last - nxt < 2
+                    and last + 1 < len(idx.sent_article)
+                    and int(idx.sent_article[last + 1]) == a_idx
+                    and "\n\n" not in text[end : int(idx.sent_start[last + 1])]
+                    and _pointing(idx.sentence_text(last))
+                    and _ANAPHORA.match(idx.sentence_text(last + 1))
+                ):
+                    last += 1
+                    end = int(idx.sent_end[last])
             # widened quotes can overlap one already taken: merge rather than cite twice
             same = next(
                 (sp for sp in spans if sp[0] == a_idx and start < sp[2] and sp[1] < end), None

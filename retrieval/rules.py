@@ -134,8 +134,17 @@ def without_lead_in(question: str) -> str:
     return _LEAD_IN.sub("", question, count=1)
 
 
-# a statement before a later question: the reader's context
-_CONTEXT_SENTENCE = re.compile(r"^[^?]*?[.!][\"”’']?\s+(?=[A-Z\"“‘'][^?]*\?)")
+# a statement before a later question: the reader's context (not cut at an initial or a
+# title's abbreviation: "Does Dannenberg cite Gen. Mark Milley's suggestion?")
+_TITLE_ABBREVIATIONS = (
+    "Gen Sen Rep Gov Col Maj Capt Lt Sgt Adm Dr Mr Ms Mrs Prof Rev Amb Pres Jr Sr St vs No"
+)
+_NOT_AN_ABBREVIATION = r"(?<!\b[A-Z])" + "".join(
+    rf"(?<!\b{a})" for a in _TITLE_ABBREVIATIONS.split()
+)
+_CONTEXT_SENTENCE = re.compile(
+    rf"^[^?]*?(?:{_NOT_AN_ABBREVIATION}\.|!)[\"”’']?\s+(?=[A-Z\"“‘'][^?]*\?)"
+)
 
 
 def asked_part(question: str) -> str:
@@ -147,6 +156,8 @@ def asked_part(question: str) -> str:
     'What did the U.S. team say?'
     >>> asked_part("My guide bans the word 'blunder.' What's his phrase?")
     "What's his phrase?"
+    >>> asked_part("Does the op-ed cite Gen. Mark Milley or John F. Kennedy?")
+    'Does the op-ed cite Gen. Mark Milley or John F. Kennedy?'
     """
     question = without_lead_in(question.strip())
     while True:
@@ -687,7 +698,7 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     out = []
     for m in _NAME.finditer(body):
         # "Kyiv's NATO bid" is two names, each checked alone (and a single word is let through)
-        for name in re.split(r"['’]s\s+", m.group(1)):
+        for name in re.split(r"['’]s\s+", re.sub(r"['’]s$", "", m.group(1))):
             name_words = [w for w in words(name) if w not in STOPWORDS]
             unknown = sum(w not in known_words for w in name_words)
             # "the Second World War" is known from "World War II": a name is unknown when at

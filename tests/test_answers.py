@@ -1225,6 +1225,44 @@ def test_a_group_of_countries_is_no_question_for_a_place(seed_index: str) -> Non
     assert not group.abstained and "comments to NATO members" in group.citations[0].quote
 
 
+def test_a_title_abbreviation_does_not_end_the_readers_statement(seed_index: str) -> None:
+    """ "Does the op-ed quote Adm. James Stavridis…?" was read as the statement "Does the
+    op-ed quote Adm." before the question "James Stavridis on Russia?", whose first word is
+    no name, so the unknown name was let through and the closest sentence answered."""
+    (admiral,) = ask_batch(
+        ["Does the op-ed quote Adm. James Stavridis on Russia?"], index_dir=seed_index
+    )
+    assert admiral.abstained
+    assert admiral.notes == ["the indexed commentary never mentions “James Stavridis”"]
+
+
+def test_a_place_in_the_readers_statement_is_where_the_question_looks(seed_index: str) -> None:
+    """ "The opening sentence is unsure whether one country will take part in the talks.
+    Which country…?": the place is in the reader's statement, not in the question after it,
+    and was ignored."""
+    (opening,) = ask_batch(
+        [
+            "The opening sentence is unsure whether one country will take part in the talks. "
+            "Which country, and how is that put?"
+        ],
+        index_dir=seed_index,
+    )
+    assert not opening.abstained
+    assert "with or without Ukraine’s involvement" in opening.citations[0].quote
+
+
+def test_a_quote_runs_on_through_sentences_pointing_back(seed_index: str) -> None:
+    """The lead quote runs on to the next sentence; "This treaty…" and "This was the
+    beginning of World War II in Europe." each point back at the one before, so it runs on
+    through them, and the answer to "the start of what?" is in it."""
+    (start,) = ask_batch(
+        ["The treaty signed soon after Munich was the start of what, per the op-ed?"],
+        index_dir=seed_index,
+    )
+    assert not start.abstained
+    assert "World War II in Europe" in start.citations[0].quote
+
+
 def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_index: str) -> None:
     """ "Shortly afterward, the Molotov-Ribbentrop Agreement was signed." is after the
     Munich Agreement: a quote of it that leaves out the sentence before cannot say after
