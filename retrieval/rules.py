@@ -592,7 +592,7 @@ def year_extreme(question: str) -> str | None:
 
 # kinds that are anyone holding a post, named with its title ("Defense Secretary Pete
 # Hegseth"), not a word of the name
-_OFFICE_HOLDERS = frozenset({"official", "officeholder", "politician", "policymaker"})
+_OFFICE_HOLDERS = frozenset({"official", "officeholder", "politician", "policymaker", "figure"})
 # (not speakers.POST_TITLES: its abbreviations have no dot, and "Col" or "Gov" before the
 # letters a kind may run on with would read "Cold War" and "Government" as titles)
 _POST_TITLE_WORDS = (
@@ -1473,7 +1473,7 @@ _NAME_WORDS = r"((?-i:[A-Z])[\w.’'-]*(?:\s+(?-i:[A-Z])[\w.’'-]*){0,3})"
 # "Hegseth and Vance", "Obama, Biden and Trump"
 _ONE_NAME = r"(?-i:[A-Z])[\w.’'-]*(?:\s+(?-i:[A-Z])[\w.’'-]*){0,3}"
 _NAMES = rf"({_ONE_NAME}(?:\s*,\s*{_ONE_NAME})*(?:,?\s+and\s+{_ONE_NAME})?)"
-_POST = r"(?:job|role|title|position|post|office)s?"
+_POST = r"(?:job|role|title|position|post|office|capacity|capacities)s?"
 # "…in this piece?", "…, according to the article?": where to look, not more of the question
 _SCOPE = rf"(?:,?\s+(?:in|within|according\s+to|per)\s+(?:the|this|that)\s+{_PIECE}\W*)?"
 _IDENTITY = re.compile(
@@ -1483,6 +1483,10 @@ _IDENTITY = re.compile(
     rf"^\s*(?:what\s+(?:is|was)\s+|what['’]s\s+)?{_NAME_WORDS}['’]s?\s+(?:\w+\s+)?{_POST}"
     rf"{_SCOPE}\W*$|"
     rf"^\s*what\s+(?:does|did)\s+{_NAME_WORDS}\s+do(?:\s+for\s+a\s+living)?{_SCOPE}\W*$|"
+    # "In what capacity does the op-ed identify Zelensky?", "How does it introduce Vance?"
+    rf"^\s*(?:(?:in|as|by)\s+)?(?:(?:what|which)\s+{_POST}|how)\s+(?:does|do|did)\s+"
+    rf"(?:(?:the|this)\s+(?:{_PIECE}|{_WRITER})|it|he|she)\s+(?:identify|introduce|present|"
+    rf"refer\s+to|name)\s+{_NAMES}{_SCOPE}\W*$|"
     # "What government posts do Hegseth and Vance hold, as the article has it?"
     rf"^\s*(?:what|which)\s+(?:\w+\s+)?{_POST}\s+(?:does|do|did)\s+{_NAMES}"
     rf"\s+(?:hold|have|occupy|fill)\b[^?]*?(?:,[^?]*)?\W*$|"
@@ -1514,6 +1518,8 @@ def identity_question(question: str) -> str | None:
     'Hegseth, Vance and Zelensky'
     >>> identity_question("What does the op-ed say about Hegseth and Vance?") is None
     True
+    >>> identity_question("In what capacity does the op-ed identify Zelensky?")
+    'Zelensky'
     """
     # "Sidebar: what posts do Hegseth and Vance hold?": past the reader's lead-in
     m = _IDENTITY.match(without_lead_in(question))
@@ -2074,14 +2080,16 @@ def list_question(question: str) -> str | None:
 _PIECE_OR_WRITER = rf"(?:(?:the|this|that)\s+)?(?:{_PIECE}|{_WRITER})|he|she|it|[A-Z][\w'’-]+"
 _ENUMERATED = re.compile(
     r"^(?:[^,?]+,\s*)?(?:which|what|how\s+many)\s+(?:[\w'’.-]+\s+){0,3}?"
-    r"(?P<noun>(?!(?:us|does|is|was|has|this|his|its)\b)[a-z][\w-]*[^s\W]s)"
+    # ("Apart from Trump, which administration figure gets named?" lists them too)
+    r"(?P<noun>(?!(?:us|does|is|was|has|this|his|its)\b)[a-z][\w-]*[^s\W]s"
+    r"|(?:official|figure|politician|policymaker)(?=\s+(?:gets|is)\s))"
     r"(?:,?\s+(?:other\s+than|besides|apart\s+from|except|beyond|from|of|in|past\s+or\s+"
     r"present)\b[^?]*?|,[^,?]+,)?,?\s+(?:"
     rf"(?:does|do|did|has|have)\s+(?:{_PIECE_OR_WRITER})\s+(?:\w+\s+)?"
     r"(?:mention|name|bring\s+up|cite|invoke|list|refer\s+to|point\s+to|reference|single\s+out|"
     r"hold\s+up|draw\s+on|bring\s+in)|"
-    r"(?:\w+\s+)?(?:come\s+up|show\s+up|appear|get\s+(?:a\s+)?mention|"
-    r"are\s+(?:mentioned|named|cited|invoked|brought\s+up|referred\s+to)))\b",
+    r"(?:\w+\s+)?(?:come\s+up|show\s+up|appear|gets?\s+(?:a\s+)?mention|gets?\s+named|"
+    r"(?:are|is)\s+(?:mentioned|named|cited|invoked|brought\s+up|referred\s+to)))\b",
     re.I,
 )
 
@@ -2100,6 +2108,8 @@ def enumerated_noun(question: str) -> str | None:
     True
     >>> enumerated_noun("How many U.S. presidents, sitting or former, does the op-ed name?")
     'presidents'
+    >>> enumerated_noun("Apart from Trump, which administration figure gets named?")
+    'figure'
     """
     m = _ENUMERATED.match(asked_part(question).strip())
     return m.group("noun").lower() if m else None

@@ -1263,6 +1263,22 @@ def test_a_quote_runs_on_through_sentences_pointing_back(seed_index: str) -> Non
     assert "World War II in Europe" in start.citations[0].quote
 
 
+def test_in_what_capacity_a_person_is_named_is_an_identity_question(seed_index: str) -> None:
+    """ "In what capacity does the op-ed identify Hegseth?" asks who he is, as "Hegseth's
+    job?" does: the sentence introducing him with his post. It was refused."""
+    capacity, figure = ask_batch(
+        [
+            "In what capacity does the piece identify Hegseth?",
+            "Besides Trump and Hegseth, which administration figure is named?",
+        ],
+        index_dir=seed_index,
+    )
+    assert not capacity.abstained
+    assert "Defense Secretary Pete Hegseth" in capacity.citations[0].quote
+    assert not figure.abstained
+    assert any("Vice President JD Vance" in c.quote for c in figure.citations)
+
+
 def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_index: str) -> None:
     """ "Shortly afterward, the Molotov-Ribbentrop Agreement was signed." is after the
     Munich Agreement: a quote of it that leaves out the sentence before cannot say after
