@@ -1988,6 +1988,10 @@ _ORDINAL_ITEM = re.compile(
     rf"(?P<of>{'|'.join(_ORDINAL_WORDS)}|\d{{1,2}}(?:st|nd|rd|th)|last|final)\s+of\s+"
     r"(?:(?:the|his|her|their|these|those)\s+)?(?:[\w’'-]+['’]s\s+)?"
     rf"(?:[a-z-]+\s+){{0,2}}?{_LIST_NOUN}\b"
+    # "Which maxim heads Dannenberg's list…?", "…rounds out the list?"
+    r"|\b(?:(?P<head>heads?|tops?|opens?|leads?\s+off|comes?\s+first\s+(?:on|in))|"
+    r"(?P<tail>ends?|closes?|rounds?\s+out|comes?\s+last\s+(?:on|in)))\s+"
+    r"(?:(?:the|his|her|their|that|this)\s+|[\w’'-]+['’]s\s+)list\b"
     # "rule number two", "principle #3", "point 2", "number two on the list"
     rf"|\b(?:{_LIST_NOUN}\s*(?:number|no\.?|#)?|(?:number|no\.|#))\s*(?P<num>{_NUMBER})\b"
     rf"(?(num)(?!\s*(?:%|per|percent|years?|days?|months?|weeks?|times)))",
@@ -2014,6 +2018,8 @@ def numbered_item(question: str) -> int | None:
     >>> numbered_item("Read against the first of Dannenberg's rules, why is that bad?")
     >>> numbered_item("The second of the old rules for Russia warns against giving away what?")
     2
+    >>> numbered_item("Which maxim heads Dannenberg's list of KGB lessons?")
+    1
     >>> numbered_item("Who first said the talks were productive?")
     >>> numbered_item("What is the first step toward infamy?")
     1
@@ -2024,6 +2030,8 @@ def numbered_item(question: str) -> int | None:
     m = _ORDINAL_ITEM.search(question)
     if m is None:
         return None
+    if m.group("head") or m.group("tail"):
+        return 1 if m.group("head") else -1
     if m.group("num"):
         word = m.group("num").lower()
         return _NUMBER_WORDS.get(word) or int(word) or None  # "rule 0" is no item

@@ -1029,6 +1029,8 @@ def test_a_question_about_the_authors_view_skips_texts_without_an_author(tmp_pat
             "3) Make",
         ),
         ("What is the 2nd attribute of Putin's KGB training?", "2) all compromise is tactical"),
+        # the item heading the list
+        ("which lesson from his KGB schooling heads the list?", "1) the ends justify"),
         # the item opening the question, as its subject
         (
             "the third of the basic principles for talks with moscow asks what of washington?",
