@@ -45,6 +45,7 @@ _DATE = re.compile(
     r"afterwards?|previously|recently|shortly)\b",
     re.I,
 )
+_PERIOD = re.compile(r"\b(ago|days?|weeks?|months?|years?|decades?|centur(y|ies))\b", re.I)
 # "On what day…" needs a day or a month, not just a year.
 _DAY = re.compile(
     r"\b(january|february|march|april|june|july|august|september|october|november|"
@@ -266,8 +267,11 @@ def question_needs(question: str) -> str | None:
     # "Within how many days…" counts as surely as "How many days…" ("In what year…" is left
     # untyped: "Over what time frame…" is answered by "now and in the future")
     # "How many years separate 1919 from 2021?" is answered by the two dates themselves
+    # ("How long after the Soviet regime was established did Chamberlain sign at Munich?"
+    # too: the two dates answer it)
     if re.match(r"how (many (years|months|weeks|days|decades|centuries)|long)\b", q) and re.search(
-        r"\b(separate[sd]?|between|elapsed|passed|apart)\b", q
+        r"\b(separate[sd]?|between|elapsed|passed|apart)\b|^how long (after|before)\b",
+        q,
     ):
         return "span"
     if re.match(r"((in|within|for|by|at|after|over) )?(how (many|much)|what (number|amount))\b", q):
@@ -377,18 +381,31 @@ def satisfies_type(question: str, sentence: str) -> bool:
         # told…" answers "which capital should be put on notice?")
         # (a capital, not a country: "Which countries would sign the treaty?" is not
         # answered by "Moscow")
+        proper = [w.lower() for w in _PROPER.findall(sentence)]
         return any(
             not set(words(m.group(1))) <= asked for m in _PLACE_NAME.finditer(sentence)
         ) or bool(
             asked & {"capital", "capitals", "city", "cities"}
-            and any(
-                w.lower() not in asked and alias_country(w.lower())
-                for w in _PROPER.findall(sentence)
-            )
+            and any(w not in asked and alias_country(w) for w in proper)
         )
     if needs == "day":
+        # "On what day in February…" is answered by a day of February, not by "December 7"
+        months = [m for m in MONTHS if m in asked]
+        if months:
+            named = "|".join(months)
+            return bool(
+                re.search(
+                    rf"\b(?:{named})\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{named})\b",
+                    sentence,
+                    re.I,
+                )
+            )
         return new_fact(_DAY)
-    if needs in ("measure", "span"):
+    if needs == "span":
+        # a length of time between two events is given by their dates ("in 1919", "of
+        # 1938") or a period ("a few weeks ago"), not by "later" or "shortly afterward"
+        return new_fact(_COUNT) or new_fact(_YEAR_ALONE) or new_fact(_DAY) or new_fact(_PERIOD)
+    if needs == "measure":
         # a length of time may be given by its start ("since 1919")
         return new_fact(_COUNT) or new_fact(_DATE)
     # "how many times have they spoken" counts occasions, not minutes
@@ -687,6 +704,8 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     ['Emmanuel Macron', 'Olaf Scholz']
     >>> unknown_names("Is this another 9/11?", {"12"})
     ['9/11']
+    >>> unknown_names("Did Putin size up the man in the White House?", {"putin", "american"})
+    []
     """
     # the question's first word is capitalised anyway ("What", "Did"): not part of a name
     # (nor are the names in the reader's own context: "I work on a Senate Foreign Relations
@@ -695,6 +714,11 @@ def unknown_names(question: str, known_words: set[str]) -> list[str]:
     first = re.match(r"\S+\s*", body)
     if first:
         body = " " * first.end() + body[first.end() :]
+    # "the White House" is the U.S. government, as "the Kremlin" is Russia's: known when the
+    # corpus names that country
+    for seat, country in _SEAT_OF_GOVERNMENT.items():
+        if country & known_words:
+            body = re.sub(rf"\b{seat}\b", lambda m: " " * len(m.group(0)), body, flags=re.I)
     out = []
     for m in _NAME.finditer(body):
         # "Kyiv's NATO bid" is two names, each checked alone (and a single word is let through)
@@ -1045,6 +1069,19 @@ def unmentioned_context(question: str, knows: Callable[[str], bool]) -> list[str
     return _unused(_topic_content(context), context, knows) if context else []
 
 
+# seats of government named for the country's government, with the words for that country
+_SEAT_OF_GOVERNMENT = {
+    seat: country_words(country)
+    for seat, country in {
+        "white house": "america",
+        "oval office": "america",
+        "capitol hill": "america",
+        "downing street": "britain",
+        "number 10": "britain",
+        "elysee palace": "france",
+        "bankova street": "ukraine",
+    }.items()
+}
 _SLASH_DAY = re.compile(r"(?<![\w/])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\w/])")
 _MID_CAPITAL = re.compile(r"(?<![.:;!?—–]\s)(?<![.:;!?—–])\b([A-Z][\w-]*)")
 # a year as a word of its own: not "1990s", "$1850", "2,023" or "2022.5", nor a percentage

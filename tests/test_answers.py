@@ -1281,6 +1281,52 @@ def test_in_what_capacity_a_person_is_named_is_an_identity_question(seed_index: 
     assert any("Vice President JD Vance" in c.quote for c in figure.citations)
 
 
+def test_the_white_house_is_the_us_government_as_the_kremlin_is_russias(seed_index: str) -> None:
+    """ "The White House" is two words the text never uses, so a question naming it was
+    refused as asking about someone the text never names; the text names the U.S. (and
+    its "Oval Office"). A seat of government of a country it never names still refuses."""
+    white_house, elysee = ask_batch(
+        [
+            "Who sat in the White House when Putin annexed Crimea, per the op-ed?",
+            "What did the Elysee Palace say about the call?",
+        ],
+        index_dir=seed_index,
+    )
+    assert not white_house.abstained and "Barack Obama" in white_house.citations[0].quote
+    assert elysee.abstained and "“Elysee Palace”" in elysee.notes[0]
+
+
+def test_how_long_between_two_events_quotes_their_dates(seed_index: str) -> None:
+    """ "How long after the Soviet regime was founded did Chamberlain sign at Munich?" is
+    answered by the two dates (1919, 1938), not typed as a size; "later" alone gives no
+    length of time ("How long after the call did Zelensky speak?" stays refused)."""
+    span, later = ask_batch(
+        [
+            "How long after the Soviet regime was founded did Chamberlain make his Munich deal?",
+            "How long after the February 12 call did Zelensky comment on a lasting peace?",
+        ],
+        index_dir=seed_index,
+    )
+    assert not span.abstained
+    assert "Munich Agreement of 1938" in span.citations[0].quote
+    assert later.abstained
+
+
+def test_a_day_in_a_named_month_is_a_day_of_that_month(seed_index: str) -> None:
+    """ "On what day in February…" was answered by "December 7, 1941", a day but not one of
+    February, or refused, as "February 12" gave no day the question had not named; only a
+    day of the month named counts."""
+    february, talk = ask_batch(
+        [
+            "On which day in February did Trump and Putin hold their 90-minute conversation?",
+            "on what day in february did the two presidents talk, says the piece?",
+        ],
+        index_dir=seed_index,
+    )
+    assert not february.abstained and "February 12" in february.citations[0].quote
+    assert not any("December 7" in c.quote for c in talk.citations)
+
+
 def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_index: str) -> None:
     """ "Shortly afterward, the Molotov-Ribbentrop Agreement was signed." is after the
     Munich Agreement: a quote of it that leaves out the sentence before cannot say after
