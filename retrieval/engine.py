@@ -142,10 +142,20 @@ _AFTER_THAT = re.compile(
 )
 
 
+# "President Trump can as well if…" leaves out what he can do: the sentence before says
+_ELLIPSIS = re.compile(
+    r"\b(?:can|could|will|would|should|must|did|does|do|has|have)\s+(?:as\s+well|too|likewise)\b"
+    r"(?!\s+(?:as|many|much|little|few|late|early|soon|far|long)\b)",
+    re.I,
+)
+
+
 def _pointing(sentence: str) -> bool:
     """Whether a sentence points back at the one before it ("This treaty…", "Shortly
-    afterward, …"), so that a quote of it needs that one too."""
-    return bool(_ANAPHORA.match(sentence) or _AFTER_THAT.match(sentence))
+    afterward, …", "Trump can as well"), so that a quote of it needs that one too."""
+    return bool(
+        _ANAPHORA.match(sentence) or _AFTER_THAT.match(sentence) or _ELLIPSIS.search(sentence)
+    )
 
 
 _TOKEN = re.compile(r"[^\W_]+")

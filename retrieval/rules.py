@@ -1480,10 +1480,17 @@ def speaks(sentence: str, speaker: str) -> bool:
     False
     >>> speaks("In Putin’s infamous July 2021 essay, he laid out his aims.", "Putin")
     True
+    >>> speaks("Later, Ukrainian President Volodymyr Zelensky said he spoke.", "Ukraine")
+    True
+    >>> speaks("Later, Ukrainian President Volodymyr Zelensky said he spoke.", "Russia")
+    False
     """
     names = [re.escape(w) for w in speaker.split() if w.lower() not in STOPWORDS]
     if not names:
         return reports_speech(sentence)
+    countries = {
+        country_of(w.lower()) for w in speaker.split() if country_words(country_of(w.lower()))
+    }
     name = re.compile(rf"\b(?:{'|'.join(names)})\b", re.I)
     for m in _SPEECH.finditer(sentence):
         # words "from / by" someone are theirs, whoever is named before them
@@ -1494,13 +1501,24 @@ def speaks(sentence: str, speaker: str) -> bool:
         else:
             # the one speaking is the nearest name before ("Trump and Putin held a call that
             # Trump characterized…" is Trump's word, not Putin's)
-            before = [
-                re.sub(r"['’]s$", "", w.group(0))
+            found = [
+                w
                 for w in _PROPER.finditer(sentence, 0, m.start())
                 if w.group(0).lower() not in _NOT_SPEAKERS
             ]
+            before = [re.sub(r"['’]s$", "", w.group(0)) for w in found]
             if before and name.fullmatch(before[-1]):
                 return True
+            # a country speaks through the one its title names: "Ukrainian President
+            # Volodymyr Zelensky said" is Ukraine's president speaking
+            if found and countries:
+                run = [found[-1]]
+                for w in reversed(found[:-1]):
+                    if sentence[w.end() : run[0].start()].strip():
+                        break
+                    run.insert(0, w)
+                if any(country_of(w.group(0).lower()) in countries for w in run):
+                    return True
     return False
 
 

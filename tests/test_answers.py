@@ -1327,6 +1327,30 @@ def test_a_day_in_a_named_month_is_a_day_of_that_month(seed_index: str) -> None:
     assert not any("December 7" in c.quote for c in talk.citations)
 
 
+def test_a_country_speaks_through_the_official_its_title_names(seed_index: str) -> None:
+    """ "What did Ukraine's president say…?" asks for words of the one "Ukrainian President
+    Volodymyr Zelensky said" names: read as asking Ukraine's own words, no sentence had
+    them and it was refused."""
+    (ukraine,) = ask_batch(
+        ["What did Ukraine's president say he had talked over with Trump?"], index_dir=seed_index
+    )
+    assert not ukraine.abstained and "lasting, reliable peace" in ukraine.citations[0].quote
+    assert ukraine.citations[0].speaker == "Volodymyr Zelensky"
+
+
+def test_an_elliptical_sentence_is_quoted_with_the_one_it_leaves_out(seed_index: str) -> None:
+    """ "President Trump can as well if he deals with Putin from a position of strength"
+    leaves out what he can do; the sentence before says it ("Churchill avoided infamy.")."""
+    (example,) = ask_batch(
+        ["per the author, trump can do what as well if he deals with putin from strength?"],
+        index_dir=seed_index,
+    )
+    assert not example.abstained
+    assert "Churchill avoided infamy. President Trump can as well" in " ".join(
+        " ".join(c.quote.split()) for c in example.citations
+    )
+
+
 def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_index: str) -> None:
     """ "Shortly afterward, the Molotov-Ribbentrop Agreement was signed." is after the
     Munich Agreement: a quote of it that leaves out the sentence before cannot say after
