@@ -71,6 +71,7 @@ from retrieval.rules import (
     unknown_names,
     unmentioned_context,
     unmentioned_topic,
+    unused_label,
     without_lead_in,
     without_place,
     word_uses,
@@ -1448,7 +1449,11 @@ class ExtractiveAnswerer:
         unknown = unknown_names(question, known) or (context and unknown_names(context, known))
         if unknown:
             return "the indexed commentary never mentions " + ", ".join(f"“{n}”" for n in unknown)
-        unused = unmentioned_topic(question, knows) or unmentioned_context(question, knows)
+        unused = (
+            unmentioned_topic(question, knows)
+            or unmentioned_context(question, knows)
+            or unused_label(question, knows)
+        )
         if unused:
             return "the indexed commentary never uses the words " + ", ".join(
                 f"“{w}”" for w in unused

@@ -45,6 +45,11 @@ _DATE = re.compile(
     r"afterwards?|previously|recently|shortly)\b",
     re.I,
 )
+_MAGNITUDE = re.compile(
+    r"\b(significant|substantial|massive|huge|enormous|vast|sizable|modest|slight|major|minor|"
+    r"dramatic|sharp|global|full-scale|large-scale|small-scale|sweeping)\b",
+    re.I,
+)
 _PERIOD = re.compile(r"\b(ago|days?|weeks?|months?|years?|decades?|centur(y|ies))\b", re.I)
 # "On what day…" needs a day or a month, not just a year.
 _DAY = re.compile(
@@ -406,8 +411,13 @@ def satisfies_type(question: str, sentence: str) -> bool:
         # 1938") or a period ("a few weeks ago"), not by "later" or "shortly afterward"
         return new_fact(_COUNT) or new_fact(_YEAR_ALONE) or new_fact(_DAY) or new_fact(_PERIOD)
     if needs == "measure":
-        # a length of time may be given by its start ("since 1919")
-        return new_fact(_COUNT) or new_fact(_DATE)
+        # a length of time may be given by its start ("since 1919"); and a size in words
+        # ("How big was the move in Russian shares?" → "a significant rise")
+        return (
+            new_fact(_COUNT)
+            or new_fact(_DATE)
+            or bool(re.search(r"\bhow\s+(?:big|large)\b", question, re.I) and new_fact(_MAGNITUDE))
+        )
     # "how many times have they spoken" counts occasions, not minutes
     question = without_lead_in(question)
     if re.match(r"\s*how many times\b", question, re.I):
@@ -1020,6 +1030,35 @@ def _unused(content: list[str], text: str, knows: Callable[[str], bool]) -> list
     return unknown if len(unknown) >= 2 and 2 * len(unknown) >= len(content) else []
 
 
+# "Does Dannenberg describe Russia's conduct as genocide?": asks whether the text uses
+# the label
+_LABELLED_AS = re.compile(
+    r"\s*(?:does|did|do|has|have)\b.*?\b(?:describe[sd]?|label(?:s|l?ed)?|characteri[sz]e[sd]?|"
+    r"brand(?:s|ed)?|portray(?:s|ed)?|depict(?:s|ed)?|cast(?:s)?|frame[sd]?)\b.*?\bas\s+"
+    # (not a comparison: "…describe their reaction as more than annoyance?")
+    r"(?:an?\s+|the\s+)?(?!(?:more|less|anything|something|other|rather|merely|just|only|"
+    r"simply|mere|much|little|nothing|no)\b)(?P<label>[^?,.;:]+?)\s*\??\s*$",
+    re.I | re.S,
+)
+
+
+def unused_label(question: str, knows: Callable[[str], bool]) -> list[str]:
+    """The words of the label in "Does the text describe X as Y?" when the corpus uses none
+    of them (a label partly in its words may be its own, reworded); else none.
+
+    >>> known = {"war", "aggression", "russia"}.__contains__
+    >>> unused_label("Does Dannenberg describe Russia's conduct in Ukraine as genocide?", known)
+    ['genocide']
+    >>> unused_label("Does the op-ed describe the war as a war of aggression?", known)
+    []
+    """
+    m = _LABELLED_AS.match(asked_part(question))
+    if not m:
+        return []
+    content = [w for w in dict.fromkeys(words(m.group("label"))) if w not in STOPWORDS]
+    return content if content and not any(knows(w) for w in content) else []
+
+
 # "Bill Browder campaigned for the Magnitsky Act. Does the op-ed bring up that law?",
 # "…Does Dannenberg cite that as a precedent?": what is asked about is the reader's own
 # statement (a word after "that" is a noun in lower case: "mention that Putin lied" is a
@@ -1575,9 +1614,12 @@ def identity_question(question: str) -> str | None:
     True
     >>> identity_question("In what capacity does the op-ed identify Zelensky?")
     'Zelensky'
+    >>> identity_question("Going by the piece, which cabinet post does Pete Hegseth hold?")
+    'Pete Hegseth'
     """
-    # "Sidebar: what posts do Hegseth and Vance hold?": past the reader's lead-in
-    m = _IDENTITY.match(without_lead_in(question))
+    # "Sidebar: what posts do Hegseth and Vance hold?": past the reader's lead-in (and
+    # the scene: "Going by the title the piece gives him, which post does Hegseth hold?")
+    m = _IDENTITY.match(_SCENE_ANY_CASE.sub("", without_lead_in(question).strip(), count=1))
     if not m:
         return None
     return next(g for g in m.groups() if g)

@@ -1351,6 +1351,29 @@ def test_an_elliptical_sentence_is_quoted_with_the_one_it_leaves_out(seed_index:
     )
 
 
+def test_a_label_the_text_never_uses_is_refused_and_a_size_in_words_answers(
+    seed_index: str,
+) -> None:
+    """ "Does Dannenberg describe the invasion as ethnic cleansing?" asks whether the text
+    uses that label; it was answered with the closest sentence about Russian aggression.
+    "How big was the jump in Russian stocks?" is answered by "a significant rise": typed as
+    a measure, it needed a number. An identity question after the reader's scene ("Going by
+    the piece, which cabinet post…") is still one."""
+    label, size, post = ask_batch(
+        [
+            "Does Dannenberg describe the invasion as ethnic cleansing?",
+            "How big was the jump in Russian stocks after the call, per the op-ed?",
+            "Going by the piece, which cabinet post does Pete Hegseth hold?",
+        ],
+        index_dir=seed_index,
+    )
+    assert label.abstained and label.notes == [
+        "the indexed commentary never uses the words “ethnic”, “cleansing”"
+    ]
+    assert not size.abstained and "significant rise" in size.citations[0].quote
+    assert not post.abstained and "Defense Secretary Pete Hegseth" in post.citations[0].quote
+
+
 def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_index: str) -> None:
     """ "Shortly afterward, the Molotov-Ribbentrop Agreement was signed." is after the
     Munich Agreement: a quote of it that leaves out the sentence before cannot say after
