@@ -1104,7 +1104,10 @@ class ExtractiveAnswerer:
             # misquote is still left to the rules, when one sentence has its words, or all
             # but one of three or more ("Churchill avoided war" for "…avoided infamy").
             def said_together(phrase: str) -> bool:
-                forms = [light_terms(w) or {w} for w in content[phrase]]
+                # (a phrase of common words by all its words: 'nothing about Ukraine
+                # without Ukraine')
+                used = content[phrase] if len(content[phrase]) > 1 else set(words(phrase))
+                forms = [light_terms(w) or {w} for w in used]
                 need = len(forms) - (len(forms) >= 3)
                 return bool(
                     self._sentences_where(
@@ -1119,7 +1122,7 @@ class ExtractiveAnswerer:
                 for p in phrases
                 if p in asked
                 and p not in unused
-                and len(content[p]) > 1
+                and (len(content[p]) > 1 or len(set(words(p))) >= 3)
                 and asks_whether(query.question)
                 and not said_together(p)
             ]

@@ -395,6 +395,10 @@ def satisfies_type(question: str, sentence: str) -> bool:
         )
     if needs == "day":
         # "On what day in February…" is answered by a day of February, not by "December 7"
+        # ("On what date in 2022…" by a day of 2022, not by "July 2021")
+        years = _YEAR_ALONE.findall(question)
+        if years and not any(y in sentence for y in years):
+            return False
         months = [m for m in MONTHS if m in asked]
         if months:
             named = "|".join(months)
@@ -1650,7 +1654,8 @@ def split_names(names: str) -> list[str]:
 
 
 # a phrase the reader quotes: “…”, "…", ‘…’ or '…' (an apostrophe inside a word is no quote)
-_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|(?<!\w)[‘']([^’']+?)[’'](?!\w)")
+# (an apostrophe inside a word does not close a single quote: 'doesn't end anywhere')
+_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|(?<!\w)[‘']((?:[^’']|(?<=\w)[’'](?=\w))+?)[’'](?!\w)")
 
 
 # "…does it talk about Ukrainian 'territory' or use another word?": the quoted word is the

@@ -1374,6 +1374,24 @@ def test_a_label_the_text_never_uses_is_refused_and_a_size_in_words_answers(
     assert not post.abstained and "Defense Secretary Pete Hegseth" in post.citations[0].quote
 
 
+def test_a_quote_with_an_apostrophe_and_a_day_in_a_named_year(seed_index: str) -> None:
+    """'doesn't end anywhere' was read as no quote at all (the apostrophe closed it), so
+    the closest sentence about Russia's border answered; and "On what date in 2022…" was
+    answered by "July 2021", a day of another year."""
+    border, date = ask_batch(
+        [
+            "Does the op-ed quote Putin saying Russia's border 'doesn't end anywhere'?",
+            "On what date in 2022 did the full-scale invasion start, per the op-ed?",
+        ],
+        index_dir=seed_index,
+    )
+    assert border.abstained
+    assert border.notes == [
+        "the indexed commentary never uses the words of “doesn't end anywhere” together"
+    ]
+    assert date.abstained
+
+
 def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_index: str) -> None:
     """ "Shortly afterward, the Molotov-Ribbentrop Agreement was signed." is after the
     Munich Agreement: a quote of it that leaves out the sentence before cannot say after
