@@ -71,6 +71,7 @@ from retrieval.rules import (
     unknown_names,
     unmentioned_context,
     unmentioned_topic,
+    unused_attribute,
     unused_label,
     without_lead_in,
     without_place,
@@ -1456,6 +1457,9 @@ class ExtractiveAnswerer:
             unmentioned_topic(question, knows)
             or unmentioned_context(question, knows)
             or unused_label(question, knows)
+            or unused_attribute(
+                question, knows, lambda name: bool(named_authors(name, self.engine.author_names))
+            )
         )
         if unused:
             return "the indexed commentary never uses the words " + ", ".join(

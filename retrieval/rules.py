@@ -820,6 +820,8 @@ _TOPIC = re.compile(
     # ("Does the op-ed propose OSCE monitors…?" asks whether the text has them; "propose
     # that…" states a claim to check, not a thing to find)
     r"(?:propose[sd]?|recommend(?:s|ed)?|calls?\s+for|urge[sd]?|advocate[sd]?|endorse[sd]?|"
+    # ("does the author want nato to enforce a no-fly zone?")
+    r"wants?|favou?rs?|"
     # ("Does the piece credit Ukraine's Territorial Defense Forces with…?")
     r"credit(?:s|ed)?|blame[sd]?)"
     r"(?!\s+that\b))\s+(.+)",
@@ -1061,6 +1063,37 @@ def unused_label(question: str, knows: Callable[[str], bool]) -> list[str]:
         return []
     content = [w for w in dict.fromkeys(words(m.group("label"))) if w not in STOPWORDS]
     return content if content and not any(knows(w) for w in content) else []
+
+
+# "What is Zelensky's approval rating at home?": an attribute of someone the text names
+_POSSESSED = re.compile(
+    r"\s*(?i:what(?:['’]s|\s+(?:is|was|are|were))\s+(?:the\s+)?)"
+    r"(?P<owner>(?:[A-Z][\w.-]*\s+){0,2}[A-Z][\w.-]*)['’]s?\s+"
+    r"(?P<attr>[a-z][a-z -]*?)\s*(?:[,?!.]|\s+(?:at|in|according|per|as|for|on|after|before)\b|$)"
+)
+
+
+def unused_attribute(
+    question: str, knows: Callable[[str], bool], is_author: Callable[[str], bool]
+) -> list[str]:
+    """The words of the attribute in "What is X's Y?" when they are two or more and the
+    corpus uses none of them ("approval rating"); else none. (One unknown word may be a
+    synonym: "What is Putin's goal?" of a text saying "objectives"; and what a writer
+    thinks is in words of the reader's choosing: "What is Dannenberg's blunt verdict?")
+
+    >>> known = {"zelensky", "putin", "end"}.__contains__
+    >>> unused_attribute("What is Zelensky's approval rating at home?", known, {"Rob"}.__contains__)
+    ['approval', 'rating']
+    >>> unused_attribute("What is Putin's end game?", known, {"Rob"}.__contains__)
+    []
+    >>> unused_attribute("What is Rob's blunt verdict?", known, {"Rob"}.__contains__)
+    []
+    """
+    m = _POSSESSED.match(asked_part(question))
+    if not m or is_author(m.group("owner")):
+        return []
+    content = [w for w in dict.fromkeys(words(m.group("attr"))) if w not in STOPWORDS]
+    return content if len(content) >= 2 and not any(knows(w) for w in content) else []
 
 
 # "Bill Browder campaigned for the Magnitsky Act. Does the op-ed bring up that law?",

@@ -1392,6 +1392,28 @@ def test_a_quote_with_an_apostrophe_and_a_day_in_a_named_year(seed_index: str) -
     assert date.abstained
 
 
+def test_what_the_text_is_asked_to_want_or_an_attribute_it_never_words(
+    seed_index: str,
+) -> None:
+    """ "Does the author want NATO to impose a naval blockade?" asks whether the text wants
+    it, and "What is Zelensky's net worth?" an attribute of someone it names: in words the
+    corpus never uses, both were answered with the closest sentence. What the writer thinks
+    is in words of the reader's choosing ("What is Dannenberg's blunt verdict…?")."""
+    blockade, worth, verdict = ask_batch(
+        [
+            "does the author want nato to impose a naval blockade on russia?",
+            "What is Zelensky's net worth, per the piece?",
+            "What is Dannenberg's blunt verdict on how Trump's advisers are serving him?",
+        ],
+        index_dir=seed_index,
+    )
+    assert blockade.abstained and "“blockade”" in blockade.notes[0]
+    assert worth.abstained and worth.notes == [
+        "the indexed commentary never uses the words “net”, “worth”"
+    ]
+    assert not verdict.abstained
+
+
 def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_index: str) -> None:
     """ "Shortly afterward, the Molotov-Ribbentrop Agreement was signed." is after the
     Munich Agreement: a quote of it that leaves out the sentence before cannot say after
