@@ -1099,25 +1099,10 @@ class ExtractiveAnswerer:
                 and not content[p] & self.engine.known_words
                 and self.engine.known_terms.isdisjoint(tokenize(" ".join(content[p])))
             ]
-
             # "Does the op-ed use the label 'special military operation'?" asks whether the
-            # text has those words: "military" and "operations" apart are not the label. A
-            # misquote is still left to the rules, when one sentence has its words, or all
-            # but one of three or more ("Churchill avoided war" for "…avoided infamy").
-            def said_together(phrase: str) -> bool:
-                # (a phrase of common words by all its words: 'nothing about Ukraine
-                # without Ukraine')
-                used = content[phrase] if len(content[phrase]) > 1 else set(words(phrase))
-                forms = [light_terms(w) or {w} for w in used]
-                need = len(forms) - (len(forms) >= 3)
-                return bool(
-                    self._sentences_where(
-                        qvec,
-                        passages,
-                        lambda text: sum(bool(f & light_terms(text)) for f in forms) >= need,
-                    )
-                )
-
+            # text has those words: "military" and "operations" apart are not the label
+            # (a phrase of common words by all its words: 'nothing about Ukraine without
+            # Ukraine')
             apart = [
                 p
                 for p in phrases
@@ -1125,7 +1110,9 @@ class ExtractiveAnswerer:
                 and p not in unused
                 and (len(content[p]) > 1 or len(set(words(p))) >= 3)
                 and asks_whether(query.question)
-                and not said_together(p)
+                and not self._said_together(
+                    qvec, passages, content[p] if len(content[p]) > 1 else set(words(p))
+                )
             ]
             if not unused and not apart:
                 return None
@@ -1168,6 +1155,18 @@ class ExtractiveAnswerer:
             keep = max(self.engine.settings.max_sentences, len(lead))
             return self._quote(query, passages, [ranked[i] for i in order[:keep]])
         return self._quote_closest(query, passages, chosen)
+
+    def _said_together(self, qvec: np.ndarray, passages: list[Passage], used: set[str]) -> bool:
+        """Whether one sentence of the retrieved articles has the words ``used`` (any
+        inflection): all of them, or all but one of three or more, as a misquote keeps
+        them ("Churchill avoided war" for "…avoided infamy")."""
+        forms = [light_terms(w) or {w} for w in used]
+        need = len(forms) - (len(forms) >= 3)
+        return bool(
+            self._sentences_where(
+                qvec, passages, lambda text: sum(bool(f & light_terms(text)) for f in forms) >= need
+            )
+        )
 
     def _asked_place(self, question: str) -> dict[str, str]:
         """Where in the article the asked part of a question (or else the reader's statement
