@@ -1072,7 +1072,17 @@ class ExtractiveAnswerer:
             ),
         )
         if not chosen and typed:
-            return None
+            # "Roosevelt's 'infamy' address followed an attack on what date?": the date is in
+            # the next sentence, which points back at the quoted word ("That's the word that
+            # President Franklin Roosevelt used… on December 7, 1941.")
+            chosen = self._pointing_after(
+                qvec,
+                passages,
+                lambda text: any(p in normalize_quote(text) for p in phrases),
+                lambda text: satisfies_type(query.question, text),
+            )
+            if not chosen:
+                return None
         if not chosen:
             # words the text never uses at all were not said in it ("Did Zelensky call the
             # talks “a betrayal”?"); a misquote of words it does use is left to the rules
@@ -1155,6 +1165,28 @@ class ExtractiveAnswerer:
             keep = max(self.engine.settings.max_sentences, len(lead))
             return self._quote(query, passages, [ranked[i] for i in order[:keep]])
         return self._quote_closest(query, passages, chosen)
+
+    def _pointing_after(
+        self,
+        qvec: np.ndarray,
+        passages: list[Passage],
+        holds: Callable[[str], bool],
+        gives: Callable[[str], bool],
+    ) -> list[tuple[float, Candidate]]:
+        """The sentences that point back at one that ``holds`` the words asked about and
+        themselves ``give`` what is asked (a quote of them takes the one before along)."""
+        idx = self.engine.index
+        found = []
+        for _, cand in self._sentences_where(qvec, passages, holds):
+            nxt = cand.sid + 1
+            if (
+                nxt < len(idx.sent_article)
+                and idx.sent_article[nxt] == idx.sent_article[cand.sid]
+                and _pointing(idx.sentence_text(nxt))
+                and gives(idx.sentence_text(nxt))
+            ):
+                found.append(_found(nxt, qvec, idx))
+        return found
 
     def _said_together(self, qvec: np.ndarray, passages: list[Passage], used: set[str]) -> bool:
         """Whether one sentence of the retrieved articles has the words ``used`` (any

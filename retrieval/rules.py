@@ -317,6 +317,9 @@ def question_needs(question: str) -> str | None:
         return "place name"
     if re.match(r"where\b", q) and not _NOT_A_PLACE.search(q):
         return "place"
+    # "…followed an attack on what date, per the piece?" asks a day wherever it stands
+    if re.search(rf"\b(on|by) (what|which) {exact}(date|day)\b", q):
+        return "day"
     return None
 
 
@@ -386,12 +389,19 @@ def satisfies_type(question: str, sentence: str) -> bool:
         # told…" answers "which capital should be put on notice?")
         # (a capital, not a country: "Which countries would sign the treaty?" is not
         # answered by "Moscow")
+        # (and a country named anywhere answers "which country": "Ukraine was armed enough
+        # not to lose")
         proper = [w.lower() for w in _PROPER.findall(sentence)]
-        return any(
-            not set(words(m.group(1))) <= asked for m in _PLACE_NAME.finditer(sentence)
-        ) or bool(
-            asked & {"capital", "capitals", "city", "cities"}
-            and any(w not in asked and alias_country(w) for w in proper)
+        return (
+            any(not set(words(m.group(1))) <= asked for m in _PLACE_NAME.finditer(sentence))
+            or bool(
+                asked & {"capital", "capitals", "city", "cities"}
+                and any(w not in asked and alias_country(w) for w in proper)
+            )
+            or bool(
+                asked & {"country", "countries", "nation", "nations"}
+                and any(w not in asked and country_of(w) == w and country_words(w) for w in proper)
+            )
         )
     if needs == "day":
         # "On what day in February…" is answered by a day of February, not by "December 7"
@@ -2118,8 +2128,10 @@ _ORDINAL_ITEM = re.compile(
     rf"(?:[a-z-]+\s+){{0,2}}?{_LIST_NOUN}\b"
     # "What's the last of Dannenberg's three rules?" (asked for: "Read against the first of
     # his rules, why…" points at the list, and the question is the why)
-    # (or opening the question: "The second of the old rules warns against what?")
-    r"|(?:\b(?:what|which)(?:['’]s|\s+(?:is|was|are|were))?\s+|^\s*)the\s+"
+    # (or opening the question: "The second of the old rules warns against what?", or
+    # after a request: "Spell out the second of the old rules")
+    r"|(?:\b(?:what|which)(?:['’]s|\s+(?:is|was|are|were))?\s+|^\s*|"
+    r"^\s*(?:please\s+)?(?:spell\s+out|give|name|quote|state|recite|cite|tell\s+me)\s+)the\s+"
     rf"(?P<of>{'|'.join(_ORDINAL_WORDS)}|\d{{1,2}}(?:st|nd|rd|th)|last|final)\s+of\s+"
     r"(?:(?:the|his|her|their|these|those)\s+)?(?:[\w’'-]+['’]s\s+)?"
     rf"(?:[a-z-]+\s+){{0,2}}?{_LIST_NOUN}\b"
@@ -2155,6 +2167,8 @@ def numbered_item(question: str) -> int | None:
     2
     >>> numbered_item("Which maxim heads Dannenberg's list of KGB lessons?")
     1
+    >>> numbered_item("Spell out the second of the old rules for bargaining with Russia.")
+    2
     >>> numbered_item("Who first said the talks were productive?")
     >>> numbered_item("What is the first step toward infamy?")
     1

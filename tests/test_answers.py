@@ -1029,6 +1029,8 @@ def test_a_question_about_the_authors_view_skips_texts_without_an_author(tmp_pat
             "3) Make",
         ),
         ("What is the 2nd attribute of Putin's KGB training?", "2) all compromise is tactical"),
+        # asked for as a request
+        ("Quote the third of the old rules for dealing with Moscow.", "3) Make apparent"),
         # the item heading the list
         ("which lesson from his KGB schooling heads the list?", "1) the ends justify"),
         # the item opening the question, as its subject
@@ -1412,6 +1414,28 @@ def test_what_the_text_is_asked_to_want_or_an_attribute_it_never_words(
         "the indexed commentary never uses the words “net”, “worth”"
     ]
     assert not verdict.abstained
+
+
+def test_a_country_named_as_the_subject_and_a_date_asked_after_a_quoted_word(
+    seed_index: str,
+) -> None:
+    """ "Which country ended up armed enough not to lose?" is answered by "Ukraine was armed
+    enough not to lose", which names it with no "in" or "to" before it: typed as a place
+    name, it was refused. "Roosevelt's 'infamy' speech came after an attack on what date?"
+    asks a day (the question did not open with it, so it was untyped and the uses of
+    "infamy" answered), found in the sentence after the quoted word, which points back at
+    it ("That's the word that President Franklin Roosevelt used…")."""
+    country, date = ask_batch(
+        [
+            "According to the op-ed, which country was armed enough not to lose?",
+            "Roosevelt's 'infamy' speech came after an attack on what date, per the op-ed?",
+        ],
+        index_dir=seed_index,
+    )
+    assert not country.abstained
+    assert "Ukraine was armed enough not to lose" in country.citations[0].quote
+    assert not date.abstained and "December 7, 1941" in date.citations[0].quote
+    assert "step toward infamy" in date.citations[0].quote
 
 
 def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_index: str) -> None:
