@@ -145,11 +145,12 @@ def without_lead_in(question: str) -> str:
 _TITLE_ABBREVIATIONS = (
     "Gen Sen Rep Gov Col Maj Capt Lt Sgt Adm Dr Mr Ms Mrs Prof Rev Amb Pres Jr Sr St vs No"
 )
-_NOT_AN_ABBREVIATION = r"(?<!\b[A-Z])" + "".join(
-    rf"(?<!\b{a})" for a in _TITLE_ABBREVIATIONS.split()
+# (looked behind only at a full stop: asked_part runs on every rule's question)
+_NOT_AN_ABBREVIATION = r"(?<!\b[A-Z]\.)" + "".join(
+    rf"(?<!\b{a}\.)" for a in _TITLE_ABBREVIATIONS.split()
 )
 _CONTEXT_SENTENCE = re.compile(
-    rf"^[^?]*?(?:{_NOT_AN_ABBREVIATION}\.|!)[\"”’']?\s+(?=[A-Z\"“‘'][^?]*\?)"
+    rf"^[^?]*?(?:\.{_NOT_AN_ABBREVIATION}|!)[\"”’']?\s+(?=[A-Z\"“‘'][^?]*\?)"
 )
 
 
@@ -391,17 +392,17 @@ def satisfies_type(question: str, sentence: str) -> bool:
         # answered by "Moscow")
         # (and a country named anywhere answers "which country": "Ukraine was armed enough
         # not to lose")
-        proper = [w.lower() for w in _PROPER.findall(sentence)]
-        return (
-            any(not set(words(m.group(1))) <= asked for m in _PLACE_NAME.finditer(sentence))
-            or bool(
-                asked & {"capital", "capitals", "city", "cities"}
-                and any(w not in asked and alias_country(w) for w in proper)
+        if any(not set(words(m.group(1))) <= asked for m in _PLACE_NAME.finditer(sentence)):
+            return True
+        capital = bool(asked & {"capital", "capitals", "city", "cities"})
+        country = bool(asked & {"country", "countries", "nation", "nations"})
+        return (capital or country) and any(
+            w not in asked
+            and (
+                (capital and alias_country(w))
+                or (country and country_of(w) == w and bool(country_words(w)))
             )
-            or bool(
-                asked & {"country", "countries", "nation", "nations"}
-                and any(w not in asked and country_of(w) == w and country_words(w) for w in proper)
-            )
+            for w in (m.lower() for m in _PROPER.findall(sentence))
         )
     if needs == "day":
         # "On what day in February…" is answered by a day of February, not by "December 7"
@@ -1119,6 +1120,8 @@ _POINTS_BACK = re.compile(
 )
 
 
+# asked by several rules of the same question
+@lru_cache(maxsize=1024)
 def pointed_context(question: str) -> str:
     """The reader's statements before a question asking whether the text has what they
     said ("…Does the op-ed bring that up?"), or "" for any other question.
@@ -1696,8 +1699,8 @@ def split_names(names: str) -> list[str]:
     return [n for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", names) if n]
 
 
-# a phrase the reader quotes: “…”, "…", ‘…’ or '…' (an apostrophe inside a word is no quote)
-# (an apostrophe inside a word does not close a single quote: 'doesn't end anywhere')
+# a phrase the reader quotes: “…”, "…", ‘…’ or '…' (an apostrophe inside a word neither
+# opens nor closes one: "Russia's border 'doesn't end anywhere'")
 _QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]|(?<!\w)[‘']((?:[^’']|(?<=\w)[’'](?=\w))+?)[’'](?!\w)")
 
 
