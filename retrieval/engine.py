@@ -34,13 +34,17 @@ from retrieval.rules import (
     asked_part,
     asked_terms,
     asks_authors_view,
+    asks_biography,
+    asks_career,
     asks_first_person,
     asks_other_wording,
     asks_post,
     asks_whether,
     author_key,
     author_keys,
+    author_referred,
     byline_question,
+    career_content,
     countries_named,
     enumerated_noun,
     event_date,
@@ -84,6 +88,8 @@ from retrieval.store import LoadedIndex
 from retrieval.types import Answer, Citation, Passage
 
 REFUSAL = "The indexed commentary does not address this question."
+# asked when, of an author's working life: "In what years did he serve…?"
+_WHEN = re.compile(r"\b(?:when|(?:what|which)\s+(?:years?|dates?|decades?)|how\s+long)\b", re.I)
 # the words of "who wrote the article?" or "what is it about?" themselves: what is left
 # names the article's topic
 _ARTICLE_WORDS = frozenset(
@@ -631,6 +637,10 @@ class ExtractiveAnswerer:
         # an article's lists never change while its index is loaded; list questions would
         # otherwise scan every sentence of every retrieved article each time
         self.numbered_lists = lru_cache(maxsize=4096)(self._numbered_lists)
+        self._bio_vectors: dict[int, np.ndarray] = {}
+        # (asked of the same few articles question after question)
+        self.biography_terms = lru_cache(maxsize=4096)(self._biography_terms)
+        self.article_terms = lru_cache(maxsize=4096)(self._article_terms)
 
     def candidates(
         self, query: Query, qvec: np.ndarray, passages: list[Passage]
@@ -898,8 +908,7 @@ class ExtractiveAnswerer:
         asks, named = byline_question(query.question, self.engine.author_keys)
         if not asks:
             return None
-        idx = self.engine.index
-        arts = idx.articles
+        arts = self.engine.index.articles
         refusal = self._refusal(query, passages)
         pool = self._pool(query)
         if named:
@@ -909,6 +918,14 @@ class ExtractiveAnswerer:
             picks = self._article_asked_about(query, pool, refusal, "who wrote it")
         if not picks:
             return refusal
+        return self._bylines(query, passages, picks, refusal)
+
+    def _bylines(
+        self, query: Query, passages: list[Passage], picks: list[int], refusal: Answer
+    ) -> Answer:
+        """Who wrote each of the ``picks`` (article indices), quoting each author's
+        biography; ``refusal`` (with a note) when none names its author."""
+        arts = self.engine.index.articles
         # one citation per author: the biography from their first article that has one
         by_author: dict[str, int] = {}
         count: dict[str, int] = {}
@@ -952,6 +969,79 @@ class ExtractiveAnswerer:
             query.question, "\n".join(parts), False, citations, passages, list(query.notes)
         )
 
+    def biography(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
+        """The answer to a question about an author's working life ("Did Dannenberg work
+        at Goldman Sachs?"), quoted from the author's biography; a refusal when it asks
+        after something the biography never mentions; None for any other question."""
+        question = self.engine.truecase(query.question)
+        refers, named = author_referred(question, self.engine.author_names)
+        if not refers:
+            return None
+        arts = self.engine.index.articles
+        refusal = self._refusal(query, passages)
+        pool = self._pool(query)
+        if named:
+            wanted = {author_key(n) for n in named}
+            picks = [i for i in pool if author_key(arts[i]["author"]) in wanted]
+        else:
+            picks = self._article_asked_about(query, pool, refusal, "about its author")
+        picks = [i for i in picks if arts[i]["author_bio"]]
+        if not picks:
+            return None
+        bio_terms = set().union(*(self.biography_terms(i) for i in picks))
+        own = bio_terms - self.article_terms(picks[0]) - self.engine.byline_terms[picks[0]]
+        if not asks_career(question, own):
+            return None
+        asked = asked_part(question)
+        # unless it says "bio", the biography must be closer to the question than anything
+        # the article says: "Dannenberg is ex-CIA. Does he invoke the 'Moscow Rules'?" asks
+        # what he wrote
+        if not asks_biography(question):
+            idx = self.engine.index
+            body = idx.sent_vecs[self.engine.article_sentence_ids[picks[0]]] @ qvec
+            if len(body) and float(self.biography_vector(picks[0]) @ qvec) < float(body.max()):
+                return None
+        bio = " ".join(arts[i]["author_bio"] for i in picks)
+        # what else it asks after must be in the biography: "Where did he go to university?"
+        # is not answered by a list of his jobs
+        words_asked = [w for w in career_content(asked) if w not in self.engine.author_names]
+        in_bio = [w for w in words_asked if not bio_terms.isdisjoint(tokenize(w))]
+        unused = [w for w in words_asked if w not in in_bio and not self.engine.knows(w)]
+        # ...and "Which CIA award or medal did he receive?" asks more it never mentions than
+        # it does
+        if unused and (not in_bio or len(unused) >= 2 * len(in_bio)):
+            listed = ", ".join(f"“{w}”" for w in unused)
+            refusal.notes.append(f"the author's biography never mentions {listed}")
+            return refusal
+        needs = question_needs(asked)
+        # ("before retiring" is no answer to when he retired: a biography's dates are years)
+        if _WHEN.search(asked):
+            needs = "date"
+        if (needs == "date" and not years_named(bio)) or not satisfies_type(asked, bio):
+            refusal.notes.append(f"the author's biography gives no {needs or 'answer'}")
+            return refusal
+        return self._bylines(query, passages, picks, refusal)
+
+    def biography_vector(self, a_idx: int) -> np.ndarray:
+        """The embedding of an article's author biography (computed once)."""
+        if a_idx not in self._bio_vectors:
+            bio = self.engine.index.articles[a_idx]["author_bio"]
+            self._bio_vectors[a_idx] = self.engine.embedder.encode([bio])[0]
+        return self._bio_vectors[a_idx]
+
+    def _biography_terms(self, a_idx: int) -> frozenset[str]:
+        """The stems of the words of an article's author biography."""
+        return frozenset(tokenize(self.engine.index.articles[a_idx]["author_bio"]))
+
+    def _article_terms(self, a_idx: int) -> frozenset[str]:
+        """The stems of the words of an article's quotable text."""
+        return frozenset().union(
+            *(
+                self.engine.sentence_terms(int(sid))
+                for sid in self.engine.article_sentence_ids[a_idx]
+            )
+        )
+
     def about_article(self, query: Query, passages: list[Passage]) -> Answer | None:
         """The answer to a question about the article as a whole: an overview quoted from
         its opening and most representative sentences, or its title, publisher or date from
@@ -979,10 +1069,17 @@ class ExtractiveAnswerer:
             "title": f'The article by {art["author"] or "an unnamed author"} is "{value}"',
             "publisher": f'"{title}" was published by {value}',
             "date": f'"{title}" is dated {value}',
+            "kind": f'"{title}" is labelled {value}',
         }[kind]
         citation = _citation(
             art, 1, 0, str(art[kind]), 1.0, speaker=art["publisher"], quoted_from=kind
         )
+        if kind == "kind" and art["text"][: len(art[kind])].casefold() == art[kind].casefold():
+            # the label the reader sees at the top of the text ("OPINION / EXPERT
+            # PERSPECTIVE – As talks…") is the source's own words for it
+            citation = _citation(
+                art, 1, 0, art["text"][: len(art[kind])], 1.0, speaker=art["publisher"]
+            )
         return Answer(
             query.question, f"{text}. [1]", False, [citation], passages, list(query.notes)
         )
@@ -1780,6 +1877,7 @@ class ExtractiveAnswerer:
         # questions a ranked sentence answers badly, each with its own rule; the first that
         # applies answers (or refuses), in this order
         rules: tuple[Callable[[], Answer | None], ...] = (
+            lambda: self.biography(query, qvec, passages),
             lambda: self.byline(query, passages),
             lambda: self.about_article(query, passages),
             lambda: self.numbered(query, qvec, passages),

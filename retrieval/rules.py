@@ -856,7 +856,9 @@ _TOPIC_BEFORE = re.compile(
     re.I | re.S,
 )
 _TOPIC_FILLER = frozenset(
+    # ("…talk about Ukrainian 'territory' or use another word?" names no second thing)
     {"any", "anything", "all", "at", "whether", "anywhere", "piece", "op", "ed", "article"}
+    | {"another", "else"}
 )
 
 
@@ -891,11 +893,18 @@ def _topic_text(question: str) -> str | None:
 def _topic_content(topic: str) -> list[str]:
     """The words of a topic that say what it is, once each (no digits: a year is checked
     as a year)."""
+    # (a typed shorthand is its word: "the feb 12 call w trump" says February, not "w")
     return [
         w
-        for w in dict.fromkeys(words(topic))
+        for w in dict.fromkeys(
+            _MONTH_ABBREVIATIONS.get(w, w) for w in words(_LONE_LETTER.sub(" ", topic))
+        )
         if w not in STOPWORDS and w not in _TOPIC_FILLER and not w.isdigit()
     ]
+
+
+# a letter standing alone, not one of a compound's ("D-Day") or an abbreviation's ("U.S.")
+_LONE_LETTER = re.compile(r"(?<![\w.'’-])[a-z](?![\w.'’-])", re.I)
 
 
 # the text itself (or its writer) as the one mentioning: "Does Putin's essay say anything
@@ -1022,6 +1031,11 @@ def unmentioned_topic(question: str, knows: Callable[[str], bool]) -> list[str]:
     ['10']
     >>> unmentioned_topic("Does the op-ed propose OSCE monitors along the front?", known)
     ['osce', 'monitors', 'along', 'front']
+    >>> unmentioned_topic("Does it mention Putin's war in Ukraine and NATO swapping prisoners?", known)
+    ['swapping', 'prisoners']
+    >>> typed = {"february", "12", "call", "putin"}.__contains__
+    >>> unmentioned_topic("Does it mention the feb 12 call w Putin?", typed)
+    []
     """
     topic = _topic_text(question)
     if topic is None:
@@ -1044,7 +1058,10 @@ def _unused(content: list[str], text: str, knows: Callable[[str], bool]) -> list
     named = {w.lower() for w in _MID_CAPITAL.findall(text)}
     if any(w in named for w in unknown):
         return unknown
-    return unknown if len(unknown) >= 2 and 2 * len(unknown) >= len(content) else []
+    # the names the text does use are who the question is about, not what it asks of them:
+    # "Churchill losing the general election that July" asks after three words, not four
+    asked = [w for w in content if w not in named]
+    return unknown if len(unknown) >= 2 and 2 * len(unknown) >= len(asked) else []
 
 
 # "Does Dannenberg describe Russia's conduct as genocide?": asks whether the text uses
@@ -1266,6 +1283,125 @@ _NAME_BACKGROUND = re.compile(
 )
 
 
+# An author's working life ("Did Dannenberg work at Goldman Sachs?", "Which CIA posts does
+# the author's bio list?") is in the publisher's note on the author, not in the article.
+_BIO = r"(?:bio|biography|r[ée]sum[ée]|cv)"
+_AUTHOR_REFERENCE = re.compile(
+    rf"\b(?:the|this|its|an?)\s+(?:{_PIECE}['’]s\s+)?{_WRITER}\b|\b{_WRITER}['’]s|"
+    rf"\b(?:his|her|their|the)\s+(?:{_WRITER}\s+)?{_BIO}\b",
+    re.I,
+)
+_CAREER = re.compile(
+    rf"\b(?:{_BIO}|careers?|jobs?|posts?|positions?|roles?|works?|worked|working|served|"
+    r"serves?|employ(?:ed|er|ers|ment)|professions?|retire[sd]?|retirement|retiring|"
+    r"credentials|experience|expertise|background|for\s+a\s+living)\b",
+    re.I,
+)
+_CAREER_VERB = (
+    r"(?:work(?:s|ed)?|serve[sd]?|hold|held|holds|ran|run|runs|led|lead|leads|head(?:s|ed)?|"
+    r"retire[sd]?|have|has|had)"
+)
+# "Does he invoke the agency's 'Moscow Rules'?" asks what the author does in the article
+_DOES_HE = re.compile(
+    rf"\s*(?:does|did|do|would|will|can)\s+(?:he|she|they|the\s+{_WRITER}|"
+    # (the whole name: "Did Ann Lee work…" is not asking what "Lee work…" does)
+    r"(?>(?-i:[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})))\s+"
+    rf"(?!(?:(?:ever|also|still|once)\s+)?{_CAREER_VERB}\b)\w",
+    re.I,
+)
+# ...unless it asks what the author wrote: "What does the author say about NATO?"
+_ABOUT_WRITING = re.compile(
+    r"\b(?:say|says|said|think|thinks|argue[sd]?|argues|write|writes|wrote|warn(?:s|ed)?|"
+    r"believes?|recommend(?:s|ed)?|means?|call(?:s|ed)?|describe[sd]?|suggest(?:s|ed)?|"
+    r"claim(?:s|ed)?|views?|propose[sd]?|urge[sd]?|fears?|wants?|compare[sd]?|quote[sd]?|"
+    r"cite[sd]?|mention(?:s|ed)?|op-?eds?|articles?|pieces?|columns?)\b",
+    re.I,
+)
+_BIO_WORD = re.compile(rf"\b{_BIO}\b", re.I)
+
+
+def author_referred(question: str, names: dict[str, list[str]]) -> tuple[bool, list[str]]:
+    """Whether the question is about an author as a person (not about what they wrote),
+    and the indexed authors it names (``names`` as for ``named_authors``). Asking what the
+    author wrote is not, unless it asks what the author's biography says.
+
+    >>> names = {"rob dannenberg": ["Rob Dannenberg"], "dannenberg": ["Rob Dannenberg"]}
+    >>> author_referred("Did Dannenberg work at Goldman Sachs?", names)
+    (True, ['Rob Dannenberg'])
+    >>> author_referred("Which posts does the author's bio list?", names)
+    (True, [])
+    >>> author_referred("The author once ran a CIA division. What does he say of Putin?", names)
+    (False, [])
+    >>> author_referred("What does his bio say about how he left?", names)
+    (True, [])
+    >>> author_referred("Dannenberg is ex-CIA. Does he invoke the 'Moscow Rules'?", names)
+    (False, [])
+    >>> author_referred("Did Dannenberg ever work at BP?", names)
+    (True, ['Rob Dannenberg'])
+    """
+    named: list[str] = []
+    tokens = re.findall(r"[\w’'-]+", question)
+    for i in range(len(tokens)):
+        for n in (2, 1):
+            for author in names.get(author_key(" ".join(tokens[i : i + n])), []):
+                if author not in named:
+                    named.append(author)
+    if not named and not _AUTHOR_REFERENCE.search(question):
+        return False, []
+    asked = asked_part(question)
+    if (_ABOUT_WRITING.search(asked) or _DOES_HE.match(asked)) and not _BIO_WORD.search(question):
+        return False, []
+    return True, named
+
+
+def asks_biography(question: str) -> bool:
+    """Whether the question asks what an author's biography says.
+
+    >>> asks_biography("What does his bio say about how he left the CIA?")
+    True
+    """
+    return bool(_BIO_WORD.search(question))
+
+
+def asks_career(question: str, biography_terms: set[str]) -> bool:
+    """Whether a question about an author asks after their working life: in words of
+    careers, or in the words only their biography uses (``biography_terms``, stems).
+
+    >>> asks_career("Did Dannenberg work at Goldman Sachs?", set())
+    True
+    >>> asks_career("Was the author ever in the CIA?", {"cia", "agenc"})
+    True
+    >>> asks_career("Is the author optimistic?", {"cia", "agenc"})
+    False
+    """
+    return bool(_CAREER.search(question)) or not biography_terms.isdisjoint(tokenize(question))
+
+
+def career_content(question: str) -> list[str]:
+    """The words a question about an author's working life asks after, besides the
+    working life itself: what the biography must mention to answer it.
+
+    >>> career_content("Where did the author go to university, per his bio?")
+    ['university']
+    >>> career_content("Which posts did Dannenberg hold at the CIA?")
+    ['dannenberg', 'cia']
+    """
+    rest = _BIO_WORD.sub(" ", _CAREER.sub(" ", question))
+    return [
+        w
+        for w in dict.fromkeys(words(rest))
+        if w not in STOPWORDS and w not in _CAREER_FILLER and not w.isdigit()
+    ]
+
+
+_CAREER_FILLER = frozenset(
+    {"author", "writer", "columnist", "per", "according", "say", "says", "list", "lists", "go"}
+    | {"article", "piece", "commentary", "op", "ed", "essay", "column", "text", "ever", "still"}
+    | {"hold", "held", "holds", "ran", "run", "runs", "led", "lead", "leads", "head", "headed"}
+    | {"exactly", "besides", "apart", "else", "another", "now", "today", "these", "days"}
+)
+
+
 # "What is this article about?", "What's the main argument?", "Who published it?": asked of
 # the article as a whole or of its front matter, which no single sentence answers.
 _S = r"(?:['’]s|\s+is|\s+are|\s+was)"
@@ -1318,14 +1454,36 @@ _ARTICLE_QUESTIONS = [
 ]
 
 
+# "Is this news or opinion?", "How is the piece labeled?": its kind, which a question may
+# ask in a sentence of its own ("Is this piece news or commentary? How is it labeled?")
+_KIND_GENRES = r"(?:news|reporting|report|opinion|commentary|an?\s+op-?ed|analysis|editorial|essay)"
+_KIND_QUESTION = re.compile(
+    rf"\b(?:is|was)\s+{_THIS_PIECE}\s+(?:an?\s+)?(?:(?:straight|plain|a)\s+)?{_KIND_GENRES}\b"
+    rf"[^?]*\bor\b[^?]*{_KIND_GENRES}|"
+    rf"\bwhat\s+(?:kind|type|sort|genre)\s+of\s+(?:{_PIECE}|writing|piece)\s+is\s+(?:this|it)\b|"
+    rf"\bhow\s+is\s+{_THIS_PIECE}\s+(?:labell?ed|categori[sz]ed|classified|billed|tagged)\b|"
+    # (the piece's own label, not the one it gives something: "What label does the op-ed
+    # give Putin's system?")
+    rf"\bwhat\s+(?:label|category|section|rubric|tag)\s+(?:does|is)\s+{_THIS_PIECE}"
+    r"(?:\s+(?:carry|have|bear|get|run\s+under|appear\s+under|filed\s+under))?\s*\?",
+    re.I,
+)
+
+
 def article_question(question: str) -> str | None:
     """What a question asks of the article as a whole: "overview", its "title",
-    "publisher" or "date"; None for a question about what it says.
+    "publisher", "date" or "kind" (news, opinion…); None for a question about what it says.
 
     >>> [article_question(q) for q in ("What is this article about?", "Summarize it.",
     ...     "What are the key takeaways?", "What's the headline?", "Who published this?",
-    ...     "When was the piece written?")]
-    ['overview', 'overview', 'overview', 'title', 'publisher', 'date']
+    ...     "When was the piece written?", "Is this news or opinion?")]
+    ['overview', 'overview', 'overview', 'title', 'publisher', 'date', 'kind']
+    >>> article_question("What kind of article is this? How is it labelled?")
+    'kind'
+    >>> article_question("Is this war a news story or a tragedy?") is None
+    True
+    >>> article_question("What label does the op-ed give Putin's regime?") is None
+    True
     >>> article_question("What is the main threat Putin fears?") is None
     True
     >>> article_question("What is the restaurant at the end of the universe about?") is None
@@ -1334,7 +1492,7 @@ def article_question(question: str) -> str | None:
     for kind, pattern in _ARTICLE_QUESTIONS:
         if pattern.search(question):
             return kind
-    return None
+    return "kind" if _KIND_QUESTION.search(question) else None
 
 
 def author_key(name: str) -> str:

@@ -36,9 +36,9 @@ class Passage:
 @dataclass
 class Citation:
     """One cited span: ``quote`` is exactly ``article_text[start:end]`` of article ``doc_id``,
-    or of its stored ``author_bio`` / ``author`` / ``title`` / ``publisher`` / ``date`` when
-    ``quoted_from`` says so (who wrote the article, or where and when it appeared, is in the
-    front matter, which no sentence states)."""
+    or of its stored ``author_bio`` / ``author`` / ``title`` / ``publisher`` / ``date`` /
+    ``kind`` when ``quoted_from`` says so (who wrote the article, or where and when it
+    appeared, is in the front matter, which no sentence states)."""
 
     n: int
     doc_id: str
@@ -56,7 +56,7 @@ class Citation:
     # the author reporting a quoted speaker ("" when the speaker is the author)
     quoted_by: str = ""
     # which stored field of the article the span is in: "text", "author_bio", "author",
-    # "title", "publisher" or "date"
+    # "title", "publisher", "date" or "kind" (the publisher's label: news, opinion…)
     quoted_from: str = "text"
 
     def to_dict(self) -> dict[str, Any]:

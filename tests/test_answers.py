@@ -1583,3 +1583,103 @@ def test_a_typing_slip_is_read_as_the_word_the_text_uses(seed_index: str) -> Non
     # a real word the text does not use is not a slip for one it does
     assert not any(n.startswith("Read “") for n in china.notes)
     assert "china" in china.question
+
+
+def test_a_mention_question_about_named_people_is_judged_on_what_it_asks_of_them(
+    seed_index: str,
+) -> None:
+    """The names the text uses (Churchill, Roosevelt, Putin, Trump) made up half of what
+    was looked for, so two words the text never uses ("charter … sea") were let through as
+    a synonym and the closest sentence about Churchill answered. A typed shorthand ("w",
+    "feb") is no unused word, and "another word" names nothing to find."""
+    charter, prisoners, shorthand, wording = ask_batch(
+        [
+            "Does the op-ed mention Churchill and Roosevelt signing a charter at sea?",
+            "Does the op-ed mention Putin and Trump exchanging prisoners in February?",
+            "did the op-ed mention the feb 12 call w putin",
+            "When listing Putin's war aims, does the op-ed speak of Ukrainian 'land' or use another word?",
+        ],
+        index_dir=seed_index,
+    )
+    assert charter.abstained
+    assert charter.notes == ["the indexed commentary never uses the words “charter”, “sea”"]
+    assert prisoners.abstained and "“prisoners”" in prisoners.notes[0]
+    assert not shorthand.abstained and "call" in shorthand.citations[0].quote
+    assert not wording.abstained and "Ukrainian terrain" in wording.citations[0].quote
+
+
+def test_a_question_about_the_authors_working_life_quotes_the_biography(seed_index: str) -> None:
+    """ "Did Dannenberg work at Goldman Sachs?" was refused as naming what the commentary
+    never mentions, though the author's biography says so; "Was the author ever in the
+    CIA?" was answered from the article. Both quote the biography now. What the biography
+    never says is refused with a note, and a question about what he wrote is still read
+    from the article."""
+    goldman, cia, university, retired, invoked = ask_batch(
+        [
+            "Did Dannenberg work at Goldman Sachs?",
+            "Was the author ever in the CIA?",
+            "Where did the author go to university, according to his bio?",
+            "When did Dannenberg retire from the CIA?",
+            "Dannenberg is ex-CIA. Does he bring up Putin's KGB training?",
+        ],
+        index_dir=seed_index,
+    )
+    for ans in (goldman, cia):
+        assert not ans.abstained and ans.answer.startswith("Rob Dannenberg wrote")
+        (c,) = ans.citations
+        assert c.quoted_from == "author_bio" and c.speaker == "The Cipher Brief"
+    assert "Goldman Sachs" in goldman.citations[0].quote
+    assert "CIA" in cia.citations[0].quote
+    assert university.abstained
+    assert university.notes == ["the author's biography never mentions “university”"]
+    assert retired.abstained and retired.notes == ["the author's biography gives no date"]
+    assert not invoked.abstained
+    assert all(c.quoted_from == "text" for c in invoked.citations)
+    assert "KGB" in invoked.citations[0].quote
+
+
+def test_the_biography_answered_is_the_named_authors(tmp_path) -> None:
+    """Among several authors, the one named is the one whose biography answers."""
+    articles = {
+        "ann.md": (
+            '---\ntitle: "Drones over the line"\nauthor: "Ann Author"\n'
+            'author_bio: "Ann Author reported for the BBC from Kyiv for a decade."\n---\n'
+            "Drones should monitor the ceasefire line day and night.\n"
+        ),
+        "ben.md": (
+            '---\ntitle: "Who watches the truce"\nauthor: "Ben Writer"\n'
+            'author_bio: "Ben Writer served as a diplomat at NATO headquarters."\n---\n'
+            "Sanctions should stay in place until the occupied land is returned.\n"
+        ),
+    }
+    ann, ben = ask_batch(
+        ["Did Ann Author ever work for the BBC?", "Where did Ben Writer serve?"],
+        index_dir=_index(tmp_path, articles),
+    )
+    assert [c.quote for c in ann.citations] == [
+        "Ann Author reported for the BBC from Kyiv for a decade."
+    ]
+    assert [c.quote for c in ben.citations] == [
+        "Ben Writer served as a diplomat at NATO headquarters."
+    ]
+
+
+def test_asked_whether_the_piece_is_news_or_opinion_quotes_its_label(seed_index: str) -> None:
+    """The label at the top of the text ("OPINION / EXPERT PERSPECTIVE – As talks…") is
+    not part of its first sentence, so "Is this news or opinion?" was answered with a
+    sentence about the news of the call."""
+    from retrieval.api import get_engine
+
+    labelled, kind = ask_batch(
+        [
+            "Is this op-ed straight news or commentary? How is it labeled?",
+            "What kind of article is this?",
+        ],
+        index_dir=seed_index,
+    )
+    text = get_engine(seed_index).index.articles[0]["text"]
+    for ans in (labelled, kind):
+        (c,) = ans.citations
+        assert c.quote == "OPINION / EXPERT PERSPECTIVE" == text[c.start : c.end]
+        assert c.quoted_from == "text"
+        assert "is labelled Opinion / Expert Perspective. [1]" in ans.answer

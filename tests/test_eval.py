@@ -36,10 +36,14 @@ def test_seed_gold_sets_are_large_enough_and_well_formed(
     gold = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     answerable = [g for g in gold if g["answerable"]]
     assert len(answerable) >= at_least and len(gold) - len(answerable) >= 10
-    # every fact is in one quotable sentence: not in the publisher's promos, which are
-    # not indexed, and not split across sentences no single quote could cover
+    # every fact is in one quotable sentence (or the author's biography, quoted whole):
+    # not in the publisher's promos, which are not indexed, and not split across sentences
+    # no single quote could cover
     index = get_engine(seed_index).index
     sentences = [index.sentence_text(i) for i in range(len(index.sent_article))]
+    sentences += [a["author_bio"] for a in index.articles]
+    # (and the label at the top of the text, "OPINION / EXPERT PERSPECTIVE – …")
+    sentences += [a["text"][: len(a["kind"])] for a in index.articles]
     for g in answerable:
         assert g["facts"] and all(any(f in s for s in sentences) for f in g["facts"]), g
 

@@ -291,6 +291,7 @@ _QUOTED_FROM = {
     "title": "the article's title",
     "publisher": "the article's publisher",
     "date": "the article's date",
+    "kind": "the article's label",
 }
 
 
