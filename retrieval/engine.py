@@ -88,6 +88,7 @@ from retrieval.store import LoadedIndex
 from retrieval.types import Answer, Citation, Passage
 
 REFUSAL = "The indexed commentary does not address this question."
+_QUOTE_MARK = re.compile(r"[“”\"]")
 # asked when, of an author's working life: "In what years did he serve…?"
 _WHEN = re.compile(r"\b(?:when|(?:what|which)\s+(?:years?|dates?|decades?)|how\s+long)\b", re.I)
 # the words of "who wrote the article?" or "what is it about?" themselves: what is left
@@ -1427,7 +1428,9 @@ class ExtractiveAnswerer:
     ) -> Answer | None:
         """The answer to "Whose description of the call does the op-ed quote first?": the
         first (or last) sentence of the best retrieved article that reports someone else's
-        words, with its speaker. None for any other question, or an article quoting no one.
+        words, with its speaker; to "Who does the op-ed quote?", each one in quotation
+        marks, in the text's order. None for any other question, or an article quoting no
+        one.
 
         Order is no meaning: a bi-encoder ranks the question's "quote first" nearest to
         sentences about words and speeches, wherever they stand.
@@ -1448,6 +1451,13 @@ class ExtractiveAnswerer:
         ]
         if not quoting:
             return None
+        if which == "all":
+            # (asked who is quoted: the sentences giving someone's own words in quotation marks)
+            quoted = [sid for sid in quoting if _QUOTE_MARK.search(idx.sentence_text(sid))]
+            if not quoted:
+                return None
+            limit = 2 * self.engine.settings.max_sentences
+            return self._quote(query, passages, [_found(sid, qvec, idx) for sid in quoted[:limit]])
         sid = quoting[0] if which == "first" else quoting[-1]
         return self._quote(query, passages, [_found(sid, qvec, idx)])
 
@@ -1924,6 +1934,32 @@ class ExtractiveAnswerer:
             answer.notes.append(INDIRECT_NOTE)
         return answer
 
+    def _by_speaker(self, a_idx: int, start: int, end: int) -> list[tuple[int, int]]:
+        """``text[start:end]`` of article ``a_idx`` cut where the speaker changes: a citation
+        has one speaker, and Zelensky's "lasting, reliable peace" in the sentence after
+        Trump's "highly productive" is not Trump's."""
+        idx = self.engine.index
+        art = idx.articles[a_idx]
+        sids = [
+            int(sid)
+            for sid in self.engine.article_sentence_ids[a_idx]
+            if start <= int(idx.sent_start[sid]) and int(idx.sent_end[sid]) <= end
+        ]
+        if len(sids) < 2:
+            return [(start, end)]
+        speakers = [
+            speaker_of(idx.sentence_text(sid), art["text"], art["author"], int(idx.sent_start[sid]))
+            for sid in sids
+        ]
+        pieces = [[start, int(idx.sent_end[sids[0]])]]
+        for prev, sid, who in zip(speakers, sids[1:], speakers[1:]):
+            if who == prev:
+                pieces[-1][1] = int(idx.sent_end[sid])
+            else:
+                pieces.append([int(idx.sent_start[sid]), int(idx.sent_end[sid])])
+        pieces[-1][1] = end
+        return [(a, b) for a, b in pieces]
+
     def _compose(
         self, query: Query, passages: list[Passage], chosen: list[tuple[float, Candidate]]
     ) -> Answer:
@@ -1994,28 +2030,29 @@ class ExtractiveAnswerer:
         citations: list[Citation] = []
         parts: list[str] = []
         current_article = -1
-        for a_idx, start, end, total in spans:
+        for a_idx, span_start, span_end, total in spans:
             art = idx.articles[a_idx]
-            n = len(citations) + 1
-            speaker = speaker_of(art["text"][start:end], art["text"], art["author"], start)
-            citations.append(
-                _citation(
-                    art,
-                    n,
-                    start,
-                    art["text"][start:end],
-                    round(total, 4),
-                    speaker=speaker,
-                    quoted_by=art["author"] if speaker != art["author"] else "",
+            for start, end in self._by_speaker(a_idx, span_start, span_end):
+                n = len(citations) + 1
+                speaker = speaker_of(art["text"][start:end], art["text"], art["author"], start)
+                citations.append(
+                    _citation(
+                        art,
+                        n,
+                        start,
+                        art["text"][start:end],
+                        round(total, 4),
+                        speaker=speaker,
+                        quoted_by=art["author"] if speaker != art["author"] else "",
+                    )
                 )
-            )
-            if a_idx != current_article:
-                who = art["author"] or "the source"
-                parts.append(
-                    f'{"" if not parts else chr(10)}According to {who} in "{art["title"]}":'
-                )
-                current_article = a_idx
-            parts.append(f"{' '.join(art['text'][start:end].split())} [{n}]")
+                if a_idx != current_article:
+                    who = art["author"] or "the source"
+                    parts.append(
+                        f'{"" if not parts else chr(10)}According to {who} in "{art["title"]}":'
+                    )
+                    current_article = a_idx
+                parts.append(f"{' '.join(art['text'][start:end].split())} [{n}]")
         return Answer(
             question=query.question,
             answer=" ".join(parts).replace(" \n", "\n"),

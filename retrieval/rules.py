@@ -987,9 +987,22 @@ _QUOTE_ORDER = re.compile(
 )
 
 
+# "Which people does the op-ed quote directly?", "Who is quoted in the piece?": every one
+_QUOTES_ALL = re.compile(
+    r"^\s*(?:who|whom|which\s+(?:people|persons|figures|leaders|officials|speakers|voices)|"
+    r"whose\s+(?:words|statements|remarks))\s+(?:does|do|did)\s+(?:the\s+|this\s+)?"
+    rf"(?:{_PIECE}|{_WRITER}|it|he|she)\s+quote\b(?:\s+(?:directly|verbatim|by\s+name|at\s+all))?"
+    r"(?:\s*,?\s*(?:putting|with|in)\b[^?]*)?\s*\?|"
+    r"^\s*(?:who|which\s+(?:people|persons|figures|leaders|officials))\s+(?:is|are|gets?)\s+"
+    rf"quoted(?:\s+directly)?(?:\s+in\s+(?:the\s+|this\s+)?{_PIECE})?\s*\?",
+    re.I,
+)
+
+
 def quote_order(question: str) -> str | None:
     """Whether a question asks for the text's first or last quotation of someone's words
-    ("Whose description of the call does the op-ed quote first?" → "first"), or None.
+    ("Whose description of the call does the op-ed quote first?" → "first"), or for every
+    one ("Which people does the op-ed quote directly?" → "all"), or None.
 
     >>> quote_order("Whose description of a phone call does the op-ed quote first?")
     'first'
@@ -1001,7 +1014,13 @@ def quote_order(question: str) -> str | None:
     True
     >>> quote_order("Does the writer ever speak in the first person?") is None
     True
+    >>> quote_order("Which people does the op-ed quote directly, in quotation marks?")
+    'all'
+    >>> quote_order("Who does the op-ed quote on the phone call?") is None
+    True
     """
+    if _QUOTES_ALL.search(asked_part(question)):
+        return "all"
     m = _QUOTE_ORDER.search(question)
     if m is None:
         return None

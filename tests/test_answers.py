@@ -1264,7 +1264,8 @@ def test_a_quote_runs_on_through_sentences_pointing_back(seed_index: str) -> Non
         index_dir=seed_index,
     )
     assert not start.abstained
-    assert "World War II in Europe" in start.citations[0].quote
+    # (Chamberlain's words, then the author's: one citation each)
+    assert "World War II in Europe" in " ".join(c.quote for c in start.citations[:2])
 
 
 def test_in_what_capacity_a_person_is_named_is_an_identity_question(seed_index: str) -> None:
@@ -1448,7 +1449,10 @@ def test_a_sentence_following_on_in_time_is_quoted_with_the_one_before(seed_inde
     )
     assert not after.abstained
     assert after.citations[0].quote.startswith("A useful reminder")
-    assert "Shortly afterward, the Molotov-Ribbentrop" in after.citations[0].quote
+    # (Chamberlain's words, then the author's: one citation each)
+    assert after.citations[0].speaker == "Chamberlain"
+    assert after.citations[1].quote.startswith("Shortly afterward, the Molotov-Ribbentrop")
+    assert after.citations[1].start > after.citations[0].end
 
 
 def test_a_post_the_text_does_not_give_is_refused(seed_index: str) -> None:
@@ -1683,3 +1687,23 @@ def test_asked_whether_the_piece_is_news_or_opinion_quotes_its_label(seed_index:
         assert c.quote == "OPINION / EXPERT PERSPECTIVE" == text[c.start : c.end]
         assert c.quoted_from == "text"
         assert "is labelled Opinion / Expert Perspective. [1]" in ans.answer
+
+
+def test_who_the_op_ed_quotes_and_each_quote_has_one_speaker(seed_index: str) -> None:
+    """ "Which people does the op-ed quote?" was refused: no single sentence is about
+    quoting. And the lead quote that ran on from Trump's "highly productive" into the next
+    sentence cited Zelensky's "lasting, reliable peace" as Trump's words; a quote now gets
+    a citation per speaker."""
+    quoted, trump = ask_batch(
+        ["Whom does the op-ed quote directly?", "How did Trump characterize his talk with Putin?"],
+        index_dir=seed_index,
+    )
+    speakers = [c.speaker for c in quoted.citations]
+    assert speakers[:3] == ["Donald Trump", "Volodymyr Zelensky", "Chamberlain"]
+    assert all("“" in c.quote for c in quoted.citations)
+    assert [c.start for c in quoted.citations] == sorted(c.start for c in quoted.citations)
+    lead, *rest = trump.citations
+    assert lead.speaker == "Donald Trump" and "highly productive" in lead.quote
+    assert "Zelensky" not in lead.quote
+    for c in rest:
+        assert ("Zelensky said" in c.quote) == (c.speaker == "Volodymyr Zelensky")
