@@ -79,6 +79,7 @@ from retrieval.rules import (
     unused_label,
     without_lead_in,
     without_place,
+    without_scene,
     word_uses,
     year_extreme,
     years_named,
@@ -300,6 +301,10 @@ class Engine:
             # is not a name the rules should ask of a quote
             if form != low and low not in counts and low not in MONTHS
         }
+        # the words of the authors' biographies: quoted only when asked about an author
+        self.biography_words: set[str] = set()
+        for art in arts:
+            self.biography_words.update(words(art["author_bio"]))
         self.author_keys = author_keys([a["author"] for a in arts])
         # each author by full name and by surname, for questions that name whose writing
         # they ask about ("What does Dannenberg think…")
@@ -1588,7 +1593,14 @@ class ExtractiveAnswerer:
         uses."""
         known, knows = self.engine.known_words, self.engine.knows
         context = pointed_context(question)
-        unknown = unknown_names(question, known) or (context and unknown_names(context, known))
+        # (what the reader recalls from an author's biography is known: "Given that
+        # Dannenberg once ran the CIA's Central Eurasia Division, what does he say…")
+        asked = without_scene(question)
+        unknown = [
+            name
+            for name in unknown_names(question, known)
+            if name in asked or not set(words(name)) <= self.engine.biography_words
+        ] or (context and unknown_names(context, known))
         if unknown:
             return "the indexed commentary never mentions " + ", ".join(f"“{n}”" for n in unknown)
         unused = (

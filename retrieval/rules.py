@@ -185,6 +185,15 @@ _SCENE = re.compile(
 _SCENE_ANY_CASE = re.compile(_SCENE.pattern, re.I)
 
 
+def without_scene(question: str) -> str:
+    """The asked part of a question past a scene the reader sets ("Given that…, what…").
+
+    >>> without_scene("Given that he ran the CIA's Eurasia Division, what does he say?")
+    'what does he say?'
+    """
+    return _SCENE_ANY_CASE.sub("", asked_part(question).strip(), count=1)
+
+
 _WHEN_IT_SAYS = re.compile(
     r"when\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:says|said|writes|wrote|argues|calls|"
     r"claims|mentions|refers|talks|warns|describes|notes)\b[^,?]*,\s*"

@@ -1707,3 +1707,22 @@ def test_who_the_op_ed_quotes_and_each_quote_has_one_speaker(seed_index: str) ->
     assert "Zelensky" not in lead.quote
     for c in rest:
         assert ("Zelensky said" in c.quote) == (c.speaker == "Volodymyr Zelensky")
+
+
+def test_a_name_the_reader_recalls_from_the_biography_is_known(seed_index: str) -> None:
+    """ "Given that Dannenberg ran the CIA's Central Eurasia Division, what does he say…"
+    was refused as naming what the commentary never mentions: the biography names it. A
+    question asking whether the op-ed itself names it is still told it does not."""
+    recalled, asked = ask_batch(
+        [
+            "Since the author once worked at Goldman Sachs, what does he say the Russian stock "
+            "market did after the call?",
+            "Does the op-ed mention Goldman Sachs?",
+        ],
+        index_dir=seed_index,
+    )
+    assert not recalled.abstained
+    assert "significant rise in the Russian stock market" in recalled.citations[0].quote
+    assert asked.abstained and asked.notes == [
+        "the indexed commentary never mentions “Goldman Sachs”"
+    ]
