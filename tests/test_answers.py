@@ -1726,3 +1726,11 @@ def test_a_name_the_reader_recalls_from_the_biography_is_known(seed_index: str) 
     assert asked.abstained and asked.notes == [
         "the indexed commentary never mentions “Goldman Sachs”"
     ]
+
+
+def test_what_the_op_eds_opening_line_says(seed_index: str) -> None:
+    """ "What does the op-ed's opening line say?" was refused: "op" and "ed" were read as
+    what it asks, and the opening sentence has neither."""
+    (opening,) = ask_batch(["What does the op-ed's opening line say?"], index_dir=seed_index)
+    assert not opening.abstained
+    assert opening.citations[0].quote.startswith("As talks move forward between the U.S.")
