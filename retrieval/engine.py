@@ -53,6 +53,7 @@ from retrieval.rules import (
     kind_named,
     list_markers,
     list_question,
+    lone_paragraph,
     mentions_ordinal,
     named_authors,
     normalize_date,
@@ -1466,6 +1467,31 @@ class ExtractiveAnswerer:
         sid = quoting[0] if which == "first" else quoting[-1]
         return self._quote(query, passages, [_found(sid, qvec, idx)])
 
+    def lone(self, query: Query, qvec: np.ndarray, passages: list[Passage]) -> Answer | None:
+        """The answer to "He gives the pace of the talks a paragraph all to itself. What's
+        his verdict?": the best retrieved article's one-sentence paragraphs past its
+        opening, the closest in meaning first (asked of several, in the text's order). None
+        for any other question, or an article with no such paragraph.
+
+        A bi-encoder does not see layout: "a paragraph to itself" is as close to any
+        sentence about the talks' pace.
+        """
+        which = lone_paragraph(query.question)
+        if which is None or not passages:
+            return None
+        idx = self.engine.index
+        a_idx = self._retrieved_articles(passages)[0]
+        # (past the opening paragraph: a lede of one sentence is the article's opening, not
+        # a line set apart)
+        found = [_found(p[0], qvec, idx) for p in self._paragraphs(a_idx)[1:] if len(p) == 1]
+        if not found:
+            return None
+        if which == "one":
+            # ("the pace of the talks" is no closer to "Haste in this matter is ill-advised."
+            # than to the other lines set apart: each, the closest first)
+            return self._quote_closest(query, passages, found)
+        return self._quote(query, passages, found[: 2 * self.engine.settings.max_sentences])
+
     def extreme_year(
         self, query: Query, qvec: np.ndarray, passages: list[Passage]
     ) -> Answer | None:
@@ -1908,6 +1934,7 @@ class ExtractiveAnswerer:
             lambda: self.recommendations(query, passages),
             lambda: self.each_use(query, qvec, passages),
             lambda: self.in_quote_order(query, qvec, passages),
+            lambda: self.lone(query, qvec, passages),
             lambda: self.quoted(query, qvec, passages),
             lambda: self.dated(query, qvec, passages),
             lambda: self.identity(query, qvec, passages),

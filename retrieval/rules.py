@@ -1008,6 +1008,38 @@ _QUOTES_ALL = re.compile(
 )
 
 
+# "Dannenberg gives the pace of the talks a paragraph all to itself", "a couple of
+# one-sentence paragraphs", "a stand-alone line": asked of the paragraphs of one sentence
+_LONE_PARAGRAPH = re.compile(
+    r"\b(?:one|single)[- ](?:sentence|line)\s+(?P<p1>paragraphs?)\b|"
+    r"\b(?P<p2>paragraphs?)\s+(?:all\s+)?(?:to\s+(?:itself|themselves)|of\s+(?:its|their)\s+own|"
+    r"on\s+(?:its|their)\s+own|by\s+(?:itself|themselves))\b|"
+    r"\bstand-?\s?alone\s+(?P<p3>lines?|sentences?|paragraphs?)\b",
+    re.I,
+)
+_SEVERAL = re.compile(r"\b(?:couple|several|few|two|three|four|each|every|both)\b", re.I)
+
+
+def lone_paragraph(question: str) -> str | None:
+    """Whether a question asks for the article's one-sentence paragraphs: "one" (the one
+    it describes) or "all"; None for any other question.
+
+    >>> lone_paragraph("He gives the pace of the talks a paragraph all to itself. What's it say?")
+    'one'
+    >>> lone_paragraph("He uses a couple of one-sentence paragraphs for emphasis. What do they say?")
+    'all'
+    >>> lone_paragraph("There's a stand-alone line about inaction. What does it say?")
+    'one'
+    >>> lone_paragraph("What does the closing paragraph say?") is None
+    True
+    """
+    m = _LONE_PARAGRAPH.search(question)
+    if m is None:
+        return None
+    word = m.group("p1") or m.group("p2") or m.group("p3")
+    return "all" if word.lower().endswith("s") or _SEVERAL.search(question) else "one"
+
+
 def quote_order(question: str) -> str | None:
     """Whether a question asks for the text's first or last quotation of someone's words
     ("Whose description of the call does the op-ed quote first?" → "first"), or for every

@@ -1734,3 +1734,25 @@ def test_what_the_op_eds_opening_line_says(seed_index: str) -> None:
     (opening,) = ask_batch(["What does the op-ed's opening line say?"], index_dir=seed_index)
     assert not opening.abstained
     assert opening.citations[0].quote.startswith("As talks move forward between the U.S.")
+
+
+def test_lines_the_author_sets_apart_as_paragraphs_of_their_own(seed_index: str) -> None:
+    """ "He gives the pace of the talks a paragraph all to itself" asks about layout, which
+    a bi-encoder does not see: the one-sentence paragraphs past the opening are quoted, the
+    closest first (asked of several, in the text's order)."""
+    one, several = ask_batch(
+        [
+            "The author gives his warning about hurrying a one-line paragraph. What does it say?",
+            "Which lines does the op-ed set as paragraphs of their own?",
+        ],
+        index_dir=seed_index,
+    )
+    quotes = [c.quote for c in one.citations]
+    assert "Haste in this matter is ill-advised." in quotes
+    assert not any(q.startswith("As talks move forward") for q in quotes)
+    ordered = [c.quote for c in several.citations]
+    assert ordered[-2:] == [
+        "Haste in this matter is ill-advised.",
+        "Inaction will be remembered by history with infamy and the path taken as appeasement.",
+    ]
+    assert [c.start for c in several.citations] == sorted(c.start for c in several.citations)
