@@ -39,6 +39,7 @@ from retrieval.rules import (
     asks_first_person,
     asks_other_wording,
     asks_post,
+    asks_when,
     asks_whether,
     author_key,
     author_keys,
@@ -91,8 +92,6 @@ from retrieval.types import Answer, Citation, Passage
 
 REFUSAL = "The indexed commentary does not address this question."
 _QUOTE_MARK = re.compile(r"[“”\"]")
-# asked when, of an author's working life: "In what years did he serve…?"
-_WHEN = re.compile(r"\b(?:when|(?:what|which)\s+(?:years?|dates?|decades?)|how\s+long)\b", re.I)
 # the words of "who wrote the article?" or "what is it about?" themselves: what is left
 # names the article's topic
 _ARTICLE_WORDS = frozenset(
@@ -915,17 +914,23 @@ class ExtractiveAnswerer:
         asks, named = byline_question(query.question, self.engine.author_keys)
         if not asks:
             return None
-        arts = self.engine.index.articles
         refusal = self._refusal(query, passages)
-        pool = self._pool(query)
-        if named:
-            wanted = {author_key(n) for n in named}
-            picks = [i for i in pool if author_key(arts[i]["author"]) in wanted]
-        else:
-            picks = self._article_asked_about(query, pool, refusal, "who wrote it")
+        picks = self._authors_articles(query, named, refusal, "who wrote it")
         if not picks:
             return refusal
         return self._bylines(query, passages, picks, refusal)
+
+    def _authors_articles(
+        self, query: Query, named: list[str], refusal: Answer, to_ask: str
+    ) -> list[int]:
+        """The articles a question about an author means: the ``named`` authors' in the
+        question's pool, or else the one article it is about (``_article_asked_about``)."""
+        pool = self._pool(query)
+        if not named:
+            return self._article_asked_about(query, pool, refusal, to_ask)
+        arts = self.engine.index.articles
+        wanted = {author_key(n) for n in named}
+        return [i for i in pool if author_key(arts[i]["author"]) in wanted]
 
     def _bylines(
         self, query: Query, passages: list[Passage], picks: list[int], refusal: Answer
@@ -986,12 +991,7 @@ class ExtractiveAnswerer:
             return None
         arts = self.engine.index.articles
         refusal = self._refusal(query, passages)
-        pool = self._pool(query)
-        if named:
-            wanted = {author_key(n) for n in named}
-            picks = [i for i in pool if author_key(arts[i]["author"]) in wanted]
-        else:
-            picks = self._article_asked_about(query, pool, refusal, "about its author")
+        picks = self._authors_articles(query, named, refusal, "about its author")
         picks = [i for i in picks if arts[i]["author_bio"]]
         if not picks:
             return None
@@ -1022,7 +1022,7 @@ class ExtractiveAnswerer:
             return refusal
         needs = question_needs(asked)
         # ("before retiring" is no answer to when he retired: a biography's dates are years)
-        if _WHEN.search(asked):
+        if asks_when(asked):
             needs = "date"
         if (needs == "date" and not years_named(bio)) or not satisfies_type(asked, bio):
             refusal.notes.append(f"the author's biography gives no {needs or 'answer'}")
@@ -1979,11 +1979,12 @@ class ExtractiveAnswerer:
         Trump's "highly productive" is not Trump's."""
         idx = self.engine.index
         art = idx.articles[a_idx]
-        sids = [
-            int(sid)
-            for sid in self.engine.article_sentence_ids[a_idx]
-            if start <= int(idx.sent_start[sid]) and int(idx.sent_end[sid]) <= end
-        ]
+        # (an article's sentences are in text order: the span's are one slice of them, found
+        # by bisection rather than a pass over the article for every citation)
+        ids = self.engine.article_sentence_ids[a_idx]
+        starts = idx.sent_start[ids]
+        lo, hi = np.searchsorted(starts, [start, end])
+        sids = [int(sid) for sid in ids[lo:hi] if int(idx.sent_end[sid]) <= end]
         if len(sids) < 2:
             return [(start, end)]
         speakers = [

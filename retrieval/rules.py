@@ -1423,6 +1423,19 @@ def asks_biography(question: str) -> bool:
     return bool(_BIO_WORD.search(question))
 
 
+_WHEN = re.compile(r"\b(?:when|(?:what|which)\s+(?:years?|dates?|decades?)|how\s+long)\b", re.I)
+
+
+def asks_when(question: str) -> bool:
+    """Whether a question asks when, in any words (of an author's working life, which a
+    biography answers only with a year).
+
+    >>> asks_when("In what years did he serve at the CIA?"), asks_when("Where did he serve?")
+    (True, False)
+    """
+    return bool(_WHEN.search(question))
+
+
 def asks_career(question: str, biography_terms: set[str]) -> bool:
     """Whether a question about an author asks after their working life: in words of
     careers, or in the words only their biography uses (``biography_terms``, stems).
